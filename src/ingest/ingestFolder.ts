@@ -1,0 +1,198 @@
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync, readFileSync } from "node:fs";
+import { classifyEvidence, SNIFF_BYTES, type Classification } from "../evidence/classify.js";
+import { decodeText } from "../evidence/decodeText.js";
+import { discoverEvidence } from "../evidence/discover.js";
+import { readEvtx } from "../parsers/evtx/index.js";
+import { parseIcaclsDump } from "../parsers/icacls.js";
+import { parseRegQuery } from "../parsers/regQuery.js";
+import { parseRegFile } from "../parsers/regFile.js";
+import type { Db } from "../store/db.js";
+import { IndexWriter, type SourceKind, type SourceSink } from "../store/writer.js";
+import { relinkControlSets } from "../store/relinkControlSets.js";
+
+/**
+ * Text dumps above this size are refused with a problem row instead of being loaded whole: a real
+ * icacls or reg query dump of the keys rdp-triage reads is a few MB at most, so anything far larger is
+ * not the evidence we asked for (a 50 MB file of garbage must not cost 50 MB × UTF-16 of memory).
+ */
+export const MAX_TEXT_DUMP_BYTES = 32 * 1024 * 1024;
+
+export interface IngestProgress {
+  done: number;
+  total: number;
+  file: string;
+  records: number;
+}
+
+export interface IngestOptions {
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export interface IngestSummary {
+  files: number;
+  indexed: number;
+  unchanged: number;
+  removed: string[];
+  byKind: Record<string, number>;
+  records: number;
+  problems: number;
+  seconds: number;
+}
+
+/** Indexes an evidence folder into `db`: discover → classify → parse → store, one transaction per file. */
+export function ingestFolder(root: string, db: Db, options: IngestOptions = {}): IngestSummary {
+  const started = process.hrtime.bigint();
+  const { files, problems: folderProblems } = discoverEvidence(root);
+  const writer = new IndexWriter(db);
+  db.transaction(() => {
+    writer.clearFolderProblems();
+    for (const p of folderProblems) writer.folderProblem(p);
+  })();
+  const summary: IngestSummary = {
+    files: files.length,
+    indexed: 0,
+    unchanged: 0,
+    removed: writer.removeSourcesNotIn(new Set(files.map((f) => f.relative))),
+    byKind: {},
+    records: 0,
+    problems: folderProblems.length,
+    seconds: 0,
+  };
+  let done = 0;
+  for (const file of files) {
+    let bytes: Buffer | null = null;
+    let sha256: string;
+    let head: Uint8Array;
+    try {
+      if (file.size > MAX_TEXT_DUMP_BYTES) {
+        // Large files are hashed in a stream first; only EVTX of that size is read whole.
+        sha256 = hashFileStreaming(file.absolute);
+        head = readHead(file.absolute, SNIFF_BYTES);
+      } else {
+        bytes = readFileSync(file.absolute);
+        sha256 = createHash("sha256").update(bytes).digest("hex");
+        head = bytes.subarray(0, SNIFF_BYTES);
+      }
+    } catch (error) {
+      writer.folderProblem({
+        code: "evidence.unreadable",
+        message: `cannot read ${file.relative}: ${(error as Error).message}`,
+        location: file.relative,
+      });
+      summary.problems++;
+      done++;
+      continue;
+    }
+    const stored = writer.storedSource(file.relative);
+    const classification = classifyEvidence(head);
+    const kind: SourceKind = classification === "archive" ? "unknown" : classification;
+    summary.byKind[classification] = (summary.byKind[classification] ?? 0) + 1;
+    if (stored && stored.sha256 === sha256) {
+      summary.unchanged++;
+      done++;
+      options.onProgress?.({ done, total: files.length, file: file.relative, records: summary.records });
+      continue;
+    }
+    const absolute = file.absolute;
+    const result = writer.storeSource(
+      { path: file.relative, kind, sha256, size: file.size, encoding: null },
+      (sink) => parseInto(classification, absolute, bytes, file.size, sink),
+    );
+    summary.indexed++;
+    summary.records += result.records;
+    summary.problems += result.problems;
+    done++;
+    options.onProgress?.({ done, total: files.length, file: file.relative, records: summary.records });
+  }
+  relinkControlSets(db);
+  summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return summary;
+}
+
+function parseInto(kind: Classification, absolute: string, bytes: Buffer | null, size: number, sink: SourceSink): void {
+  switch (kind) {
+    case "evtx": {
+      const data = bytes ?? readFileSync(absolute);
+      const { info, problems } = readEvtx(data, (r) => sink.event(r));
+      for (const p of problems) sink.problem(p);
+      sink.setInfo(info);
+      return;
+    }
+    case "icacls":
+    case "reg-query":
+    case "reg-file": {
+      if (!bytes) {
+        sink.problem({
+          code: "text.too-large",
+          message: `text dump of ${size} bytes refused: the limit is ${MAX_TEXT_DUMP_BYTES} bytes (collect only the keys and folders rdp-triage reads)`,
+        });
+        return;
+      }
+      const decoded = decodeText(bytes);
+      sink.setInfo({ encoding: decoded.encoding, encodingReason: decoded.reason });
+      sink.setEncoding(decoded.encoding);
+      if (kind === "icacls") {
+        const parsed = parseIcaclsDump(decoded.text);
+        for (const e of parsed.entries) sink.acl(e);
+        for (const p of parsed.problems) sink.problem(p);
+        for (const e of parsed.errors) {
+          sink.problem({ code: "icacls.path-error", message: `${e.path}: ${e.message}`, location: `line ${e.line}` });
+        }
+        sink.setInfo({
+          encoding: decoded.encoding,
+          encodingReason: decoded.reason,
+          form: parsed.form,
+          summary: parsed.summary,
+        });
+      } else {
+        const parsed = kind === "reg-query" ? parseRegQuery(decoded.text) : parseRegFile(decoded.text);
+        for (const k of parsed.keys) sink.registryKey(k);
+        for (const v of parsed.values) sink.registryValue(v);
+        for (const p of parsed.problems) sink.problem(p);
+      }
+      return;
+    }
+    case "hive":
+      sink.problem({
+        code: "hive.not-supported",
+        message: "raw registry hive files are not read by this version of rdp-triage; export the keys with reg query or reg export",
+      });
+      return;
+    case "archive":
+      sink.problem({
+        code: "archive.not-supported",
+        message: "archives inside the evidence folder are not opened by this version of rdp-triage; unpack it first",
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+function hashFileStreaming(file: string): string {
+  const hash = createHash("sha256");
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.allocUnsafe(4 * 1024 * 1024);
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (n <= 0) break;
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
+}
+
+function readHead(file: string, length: number): Uint8Array {
+  const fd = openSync(file, "r");
+  try {
+    const buf = Buffer.alloc(length);
+    const n = readSync(fd, buf, 0, length, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,30 @@
+import Database from "better-sqlite3";
+import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
+
+export type Db = Database.Database;
+
+export class IndexVersionError extends Error {}
+
+/**
+ * Opens (creating when needed) an rdp-triage index. WAL keeps readers and a crashed writer apart:
+ * a transaction that never committed leaves the previous state of every source intact.
+ */
+export function openIndex(file: string, options: { readonly?: boolean } = {}): Db {
+  const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  if (!options.readonly) {
+    if (file !== ":memory:") db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("temp_store = MEMORY");
+    db.exec(SCHEMA_SQL);
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
+    if (!row) {
+      db.prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+    } else if (Number(row.value) !== SCHEMA_VERSION) {
+      db.close();
+      throw new IndexVersionError(
+        `${file} was written with index schema ${row.value}; this rdp-triage writes schema ${SCHEMA_VERSION}. Use a new --db file.`,
+      );
+    }
+  }
+  return db;
+}
