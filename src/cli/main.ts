@@ -3,6 +3,19 @@ import { EvidenceFolderError } from "../evidence/discover.js";
 import { ingestFolder } from "../ingest/ingestFolder.js";
 import { IndexVersionError, openIndex } from "../store/db.js";
 import { progressReporter } from "./progress.js";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildReport } from "../pipeline/buildReport.js";
+import { checkCase, isCaseFolder, junitXml, listCases } from "../pipeline/check.js";
+import { writeFileAtomic } from "../pipeline/writeAtomic.js";
+import { renderHtml } from "../report/html.js";
+import { renderJson } from "../report/json.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { CONFIDENCE_ORDER, type Confidence, type Report } from "../report/findings.js";
+import { SCENARIOS } from "../scenarios/index.js";
+import type { Lang } from "../scenarios/types.js";
+import type { Db } from "../store/db.js";
 import { printable } from "./terminal.js";
 import { TOOL_VERSION } from "../version.js";
 
@@ -47,7 +60,242 @@ export function buildProgram(): Command {
       }
     });
 
+  program
+    .command("analyze")
+    .description("index an evidence folder, detect known causes, and write the report")
+    .argument("<folder>", "evidence folder copied off the rescue VM")
+    .option("--out <file>", "HTML report", "rdp-triage-report.html")
+    .option("--json <file>", "also write the findings as JSON")
+    .option("--case-md <file>", "also write a Markdown case summary for a ticket")
+    .option("--db <file>", "keep the index in this SQLite file (re-runs skip unchanged files)")
+    .option("--as-of <time>", "ISO time taken as 'now' for recency windows (default: newest event)")
+    .option("--fail-on <confidence>", "exit 1 when a finding at or above high|medium|low exists")
+    .option("--lang <lang>", "report language: en or ja", "en")
+    .option("--drive <letter>", "drive letter of the attached OS disk for offline scripts")
+    .option("--case <id>", "support case id")
+    .option("--analyst <name>", "analyst name")
+    .option("--vm <name>", "VM name")
+    .option("--note <text>", "free-text note")
+    .action((folder: string, opts: AnalyzeOptions) => {
+      const failOn = parseFailOn(opts.failOn);
+      const lang = parseLang(opts.lang);
+      const asOf = parseAsOf(opts.asOf);
+      const report = withIndex(opts.db, (db) => {
+        const summary = ingestFolder(folder, db, { onProgress: progressReporter() });
+        process.stderr.write(
+          printable(
+            `Indexed ${summary.files} files: ${summary.indexed} parsed, ${summary.unchanged} unchanged; ` +
+              `${summary.records} records, ${summary.problems} problems (${summary.seconds.toFixed(2)} s)\n`,
+          ),
+        );
+        return buildReport(db, {
+          lang,
+          asOf,
+          drive: opts.drive,
+          case: caseInfo(opts),
+          command: commandLine(),
+        });
+      });
+      writeOutputs(report, { html: opts.out, json: opts.json, md: opts.caseMd });
+      printVerdict(report, opts.out);
+      if (failOn && report.findings.some((f) => CONFIDENCE_ORDER.indexOf(f.confidence) <= CONFIDENCE_ORDER.indexOf(failOn))) {
+        setExitCode(program, EXIT_FINDINGS);
+      }
+    });
+
+  program
+    .command("report")
+    .description("re-render a report from an existing index without re-reading the evidence")
+    .requiredOption("--db <file>", "index written by index or analyze --db")
+    .option("--format <format>", "html, json or md", "html")
+    .option("--out <file>", "output file (default: standard output)")
+    .option("--as-of <time>", "ISO time taken as 'now' for recency windows")
+    .option("--lang <lang>", "report language: en or ja", "en")
+    .option("--drive <letter>", "drive letter of the attached OS disk for offline scripts")
+    .option("--case <id>", "support case id")
+    .option("--analyst <name>", "analyst name")
+    .option("--vm <name>", "VM name")
+    .option("--note <text>", "free-text note")
+    .action((opts: ReportCommandOptions) => {
+      const format = opts.format;
+      if (!["html", "json", "md"].includes(format)) throw new UsageError(`--format must be html, json or md, not ${format}`);
+      try {
+        statSync(opts.db);
+      } catch {
+        throw new UsageError(`index ${opts.db} not found`);
+      }
+      const db = openIndex(opts.db);
+      let report: Report;
+      try {
+        report = buildReport(db, {
+          lang: parseLang(opts.lang),
+          asOf: parseAsOf(opts.asOf),
+          drive: opts.drive,
+          case: caseInfo(opts),
+          command: commandLine(),
+        });
+      } finally {
+        db.close();
+      }
+      const text = format === "html" ? renderHtml(report) : format === "json" ? renderJson(report) : renderMarkdown(report);
+      if (opts.out) writeFileAtomic(opts.out, text);
+      else process.stdout.write(text);
+    });
+
+  program
+    .command("check")
+    .description("regression harness: analyze every case folder and compare with its expected.json")
+    .argument("<samples-dir>", "folder of case folders, each with expected.json")
+    .option("--junit <file>", "write JUnit XML results")
+    .action((samplesDir: string, opts: { junit?: string }) => {
+      let cases: string[];
+      try {
+        cases = isCaseFolder(samplesDir) ? [path.resolve(samplesDir)] : listCases(samplesDir).map((c) => path.join(samplesDir, c));
+      } catch (error) {
+        throw new UsageError(`cannot read ${samplesDir}: ${(error as Error).message}`);
+      }
+      if (cases.length === 0) throw new UsageError(`no case folders with expected.json under ${samplesDir}`);
+      const results = cases.map((dir) => {
+        const r = checkCase(dir);
+        const line = r.passed
+          ? `PASS ${r.name}  [${r.found.join(", ") || "no findings"}]`
+          : `FAIL ${r.name}\n${r.failures.map((f) => "     - " + f).join("\n")}`;
+        process.stdout.write(printable(line) + "\n");
+        return r;
+      });
+      const failed = results.filter((r) => !r.passed).length;
+      process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
+      if (opts.junit) writeFileAtomic(opts.junit, junitXml(results));
+      if (failed) setExitCode(program, EXIT_FINDINGS);
+    });
+
+  program
+    .command("scenarios")
+    .description("list every scenario rdp-triage checks")
+    .option("--lang <lang>", "en or ja", "en")
+    .action((opts: { lang: string }) => {
+      const lang = parseLang(opts.lang);
+      const width = Math.max(...SCENARIOS.map((s) => s.id.length));
+      for (const s of SCENARIOS) process.stdout.write(`${s.id.padEnd(width)}  ${s.text[lang].summary}\n`);
+    });
+
+  program
+    .command("explain")
+    .description("what a scenario checks, the evidence it needs, and how to collect it on a rescue VM")
+    .argument("<id>", "scenario id (see: rdp-triage scenarios)")
+    .option("--lang <lang>", "en or ja", "en")
+    .action((id: string, opts: { lang: string }) => {
+      const lang = parseLang(opts.lang);
+      const s = SCENARIOS.find((x) => x.id === id);
+      if (!s) throw new UsageError(`unknown scenario ${id}; known: ${SCENARIOS.map((x) => x.id).join(", ")}`);
+      const out = [
+        `${s.id}: ${s.text[lang].title}`,
+        "",
+        s.text[lang].checks,
+        "",
+        lang === "ja" ? "必要な証拠と収集コマンド (レスキュー VM、管理者のコマンド プロンプト、D = 接続したディスクのドライブ文字):" : "Evidence it needs, and how to collect it (rescue VM, elevated cmd, D = drive letter of the attached disk):",
+        ...s.needs.flatMap((n) => [`  - [${n.kind}] ${n.description}: ${n.path}`, ...n.collect.split("\n").map((l) => `      ${l}`)]),
+        "",
+        `${lang === "ja" ? "サンプル" : "Samples"}: ${s.samples.map((x) => "samples/" + x).join(", ")}`,
+        "",
+      ];
+      process.stdout.write(out.join("\n"));
+    });
+
   return program;
+}
+
+interface CaseFlags {
+  case?: string;
+  analyst?: string;
+  vm?: string;
+  note?: string;
+}
+
+interface AnalyzeOptions extends CaseFlags {
+  out: string;
+  json?: string;
+  caseMd?: string;
+  db?: string;
+  asOf?: string;
+  failOn?: string;
+  lang: string;
+  drive?: string;
+}
+
+interface ReportCommandOptions extends CaseFlags {
+  db: string;
+  format: string;
+  out?: string;
+  asOf?: string;
+  lang: string;
+  drive?: string;
+}
+
+function setExitCode(program: Command, code: number): void {
+  (program as Command & { exitCodeOverride?: number }).exitCodeOverride = code;
+}
+
+function parseFailOn(value: string | undefined): Confidence | undefined {
+  if (value === undefined) return undefined;
+  if (!(CONFIDENCE_ORDER as string[]).includes(value)) throw new UsageError(`--fail-on must be high, medium or low, not ${value}`);
+  return value as Confidence;
+}
+
+function parseLang(value: string): Lang {
+  if (value !== "en" && value !== "ja") throw new UsageError(`--lang must be en or ja, not ${value}`);
+  return value;
+}
+
+function parseAsOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new UsageError(`--as-of must be an ISO time such as 2026-11-28T04:00:00Z, not ${value}`);
+  return new Date(ms).toISOString();
+}
+
+function caseInfo(opts: CaseFlags) {
+  return {
+    ...(opts.case ? { caseId: opts.case } : {}),
+    ...(opts.analyst ? { analyst: opts.analyst } : {}),
+    ...(opts.vm ? { vm: opts.vm } : {}),
+    ...(opts.note ? { note: opts.note } : {}),
+  };
+}
+
+function commandLine(): string {
+  return ["rdp-triage", ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+}
+
+/** Runs `work` on the given index, or on a private temporary one that is removed afterwards. */
+function withIndex<T>(dbFile: string | undefined, work: (db: Db) => T): T {
+  const tmp = dbFile ? null : mkdtempSync(path.join(os.tmpdir(), "rdp-triage-"));
+  const db = openIndex(dbFile ?? path.join(tmp!, "index.sqlite"));
+  try {
+    return work(db);
+  } finally {
+    db.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function writeOutputs(report: Report, out: { html?: string; json?: string; md?: string }): void {
+  if (out.html) writeFileAtomic(out.html, renderHtml(report));
+  if (out.json) writeFileAtomic(out.json, renderJson(report));
+  if (out.md) writeFileAtomic(out.md, renderMarkdown(report));
+}
+
+function printVerdict(report: Report, htmlFile: string | undefined): void {
+  const lines: string[] = [];
+  if (report.findings.length === 0) {
+    lines.push("No known cause of RDP failure found in this evidence.");
+  } else {
+    for (const f of report.findings) lines.push(`[${f.confidence.toUpperCase()}] ${f.scenario}: ${f.cause}`);
+  }
+  const notChecked = report.checked.filter((c) => c.status === "not-checked").length;
+  if (notChecked) lines.push(`${notChecked} scenario(s) could not be checked for lack of evidence (see the report).`);
+  if (htmlFile) lines.push(`Report: ${htmlFile}`);
+  process.stdout.write(printable(lines.join("\n")) + "\n");
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import path from "node:path";
 import { closeSync, openSync, readSync, readFileSync } from "node:fs";
 import { classifyEvidence, SNIFF_BYTES, type Classification } from "../evidence/classify.js";
 import { decodeText } from "../evidence/decodeText.js";
@@ -46,6 +47,7 @@ export function ingestFolder(root: string, db: Db, options: IngestOptions = {}):
   const { files, problems: folderProblems } = discoverEvidence(root);
   const writer = new IndexWriter(db);
   db.transaction(() => {
+    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_root', ?)").run(path.resolve(root));
     writer.clearFolderProblems();
     for (const p of folderProblems) writer.folderProblem(p);
   })();

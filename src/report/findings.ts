@@ -114,6 +114,8 @@ export interface CaseInfo {
   analyst?: string;
   vm?: string;
   note?: string;
+  /** The rdp-triage command line that produced the report (chain of custody). */
+  command?: string;
 }
 
 export interface Report {
