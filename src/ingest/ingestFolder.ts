@@ -148,7 +148,8 @@ function parseInto(kind: Classification, absolute: string, bytes: Buffer | null,
           summary: parsed.summary,
         });
       } else {
-        const parsed = kind === "reg-query" ? parseRegQuery(decoded.text) : parseRegFile(decoded.text);
+        const ansiEncoding = decoded.encoding === "cp932" || decoded.encoding === "windows-1252" ? decoded.encoding : undefined;
+        const parsed = kind === "reg-query" ? parseRegQuery(decoded.text) : parseRegFile(decoded.text, { ansiEncoding });
         for (const k of parsed.keys) sink.registryKey(k);
         for (const v of parsed.values) sink.registryValue(v);
         for (const p of parsed.problems) sink.problem(p);
