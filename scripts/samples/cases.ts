@@ -398,7 +398,7 @@ export function sampleCases(): SampleCase[] {
     {
       name: "offline-mount-name",
       description:
-        "reg query dumps taken under the non-standard mount name OFFLINE_SYS with Select\\Current = 2 (ControlSet002 in effect, ControlSet001 stale and healthy): TLS 1.2 server disabled only in the current set.",
+        "reg query dumps taken under the non-standard mount name OFFLINE_SYS with Select\\Current = 2 (ControlSet002 in effect, ControlSet001 stale and healthy): every server TLS version (1.0 to 1.3 on build 20348) disabled only in the current set.",
       files: {
         [SYSTEM_LOG]: systemLog(repeat(5, 11, INCIDENT, (t) => schannelEvent(36871, "server", t, COMPUTER))),
         "reg/select.txt": utf16leBom(
@@ -406,7 +406,7 @@ export function sampleCases(): SampleCase[] {
         ),
         "reg/schannel-current.txt": utf16leBom(
           regQuery(
-            ["TLS 1.0", "TLS 1.1", "TLS 1.2"].map((p) => ({
+            ["TLS 1.0", "TLS 1.1", "TLS 1.2", "TLS 1.3"].map((p) => ({
               key: `HKEY_LOCAL_MACHINE\\OFFLINE_SYS\\ControlSet002\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\${p}\\Server`,
               values: [["Enabled", "REG_DWORD", "0x0"], ["DisabledByDefault", "REG_DWORD", "0x1"]],
             })),
