@@ -3,6 +3,7 @@ import { isEvtx } from "../parsers/evtx/index.js";
 import { sniffIcacls } from "../parsers/icacls.js";
 import { sniffRegQuery } from "../parsers/regQuery.js";
 import { sniffRegFile } from "../parsers/regFile.js";
+import { hiveFileKind, isRegf } from "../parsers/hive/index.js";
 import type { SourceKind } from "../store/writer.js";
 
 /** How much of a file classification looks at. */
@@ -16,7 +17,7 @@ export type Classification = SourceKind | "archive";
  */
 export function classifyEvidence(head: Uint8Array): Classification {
   if (isEvtx(head)) return "evtx";
-  if (startsWith(head, [0x72, 0x65, 0x67, 0x66])) return "hive"; // "regf"
+  if (isRegf(head)) return hiveFileKind(head) === "log" ? "hive-log" : "hive";
   if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) return "archive";
   if (head.length === 0) return "unknown";
   const { text } = decodeText(head);

@@ -11,6 +11,8 @@ import { parseRegFile } from "../parsers/regFile.js";
 import type { Db } from "../store/db.js";
 import { IndexWriter, type SourceKind, type SourceSink } from "../store/writer.js";
 import { relinkControlSets } from "../store/relinkControlSets.js";
+import { guessHiveName, hiveNameFromFileName, readHive, transactionLogNames } from "../parsers/hive/index.js";
+import type { DiscoveredFile } from "../evidence/discover.js";
 
 /**
  * Text dumps above this size are refused with a problem row instead of being loaded whole: a real
@@ -62,6 +64,7 @@ export function ingestFolder(root: string, db: Db, options: IngestOptions = {}):
     seconds: 0,
   };
   let done = 0;
+  const byLowerPath = new Map(files.map((f) => [f.relative.toLowerCase(), f]));
   for (const file of files) {
     let bytes: Buffer | null = null;
     let sha256: string;
@@ -89,6 +92,9 @@ export function ingestFolder(root: string, db: Db, options: IngestOptions = {}):
     const stored = writer.storedSource(file.relative);
     const classification = classifyEvidence(head);
     const kind: SourceKind = classification === "archive" ? "unknown" : classification;
+    // A hive is re-read when one of its transaction logs changed, even if the primary did not.
+    const hiveLogs = classification === "hive" ? siblingLogs(file, byLowerPath) : [];
+    if (hiveLogs.length) sha256 = combinedHash(sha256, hiveLogs);
     summary.byKind[classification] = (summary.byKind[classification] ?? 0) + 1;
     if (stored && stored.sha256 === sha256) {
       summary.unchanged++;
@@ -99,7 +105,7 @@ export function ingestFolder(root: string, db: Db, options: IngestOptions = {}):
     const absolute = file.absolute;
     const result = writer.storeSource(
       { path: file.relative, kind, sha256, size: file.size, encoding: null },
-      (sink) => parseInto(classification, absolute, bytes, file.size, sink),
+      (sink) => parseInto(classification, absolute, bytes, file.size, sink, { relative: file.relative, logs: hiveLogs }),
     );
     summary.indexed++;
     summary.records += result.records;
@@ -112,7 +118,14 @@ export function ingestFolder(root: string, db: Db, options: IngestOptions = {}):
   return summary;
 }
 
-function parseInto(kind: Classification, absolute: string, bytes: Buffer | null, size: number, sink: SourceSink): void {
+function parseInto(
+  kind: Classification,
+  absolute: string,
+  bytes: Buffer | null,
+  size: number,
+  sink: SourceSink,
+  context: { relative: string; logs: DiscoveredFile[] },
+): void {
   switch (kind) {
     case "evtx": {
       const data = bytes ?? readFileSync(absolute);
@@ -156,11 +169,23 @@ function parseInto(kind: Classification, absolute: string, bytes: Buffer | null,
       }
       return;
     }
-    case "hive":
-      sink.problem({
-        code: "hive.not-supported",
-        message: "raw registry hive files are not read by this version of rdp-triage; export the keys with reg query or reg export",
+    case "hive": {
+      const data = bytes ?? readFileSync(absolute);
+      const hiveName = hiveNameFromFileName(context.relative) ?? guessHiveName(data) ?? "UNKNOWN";
+      const logs = context.logs.map((l) => ({ name: l.relative, bytes: readFileSync(l.absolute) }));
+      const result = readHive(data, {
+        hiveName,
+        logs,
+        onKey: (k) => sink.registryKey(k),
+        onValue: (v) => sink.registryValue(v),
       });
+      for (const a of result.acls) sink.acl(a);
+      for (const p of result.problems) sink.problem(p);
+      sink.setInfo({ hiveName, ...result.info });
+      return;
+    }
+    case "hive-log":
+      // Read together with its primary hive (SYSTEM + SYSTEM.LOG1/.LOG2); listed here for the chain of custody.
       return;
     case "archive":
       sink.problem({
@@ -171,6 +196,19 @@ function parseInto(kind: Classification, absolute: string, bytes: Buffer | null,
     default:
       return;
   }
+}
+
+/** SYSTEM.LOG1 / SYSTEM.LOG2 / SYSTEM.LOG next to a primary hive, when present. */
+function siblingLogs(file: DiscoveredFile, byLowerPath: Map<string, DiscoveredFile>): DiscoveredFile[] {
+  return transactionLogNames(file.relative)
+    .map((name) => byLowerPath.get(name.toLowerCase()))
+    .filter((f): f is DiscoveredFile => f !== undefined);
+}
+
+function combinedHash(primarySha: string, logs: DiscoveredFile[]): string {
+  const hash = createHash("sha256").update(primarySha);
+  for (const log of logs) hash.update(readFileSync(log.absolute));
+  return primarySha + "+" + hash.digest("hex").slice(0, 16);
 }
 
 function hashFileStreaming(file: string): string {

@@ -1,7 +1,7 @@
 import type { Db } from "./db.js";
 import type { AclEntry, EventRecord, Problem, RegistryKey, RegistryValue } from "../parsers/types.js";
 
-export type SourceKind = "evtx" | "icacls" | "reg-query" | "reg-file" | "hive" | "unknown";
+export type SourceKind = "evtx" | "icacls" | "reg-query" | "reg-file" | "hive" | "hive-log" | "unknown";
 
 export interface SourceDescription {
   path: string;
