@@ -30,7 +30,7 @@ export function buildContext(evidence: EvidenceIndex, options: ContextOptions = 
     recencyDays,
     offline,
     remediation: (scenario, name, variant, shell, title, values = {}) =>
-      renderRemediation(scenario, name, variant, shell, title, { ...offlineValues(offline), ...values }),
+      renderRemediation(scenario, name, variant, shell, title, { ...offlineValues(offline), ...values }, options.lang ?? "en"),
   };
 }
 
@@ -111,6 +111,7 @@ export function renderRemediation(
   shell: "powershell" | "cmd",
   title: string,
   values: Record<string, string>,
+  lang: Lang = "en",
 ): Remediation {
   const ext = shell === "powershell" ? "ps1" : "cmd";
   const file = path.join(templatesRoot(), "remediation", scenario, `${name}.${variant}.${ext}.hbs`);
@@ -122,11 +123,20 @@ export function renderRemediation(
   }
   const safe: Record<string, string> = {};
   for (const [k, v] of Object.entries(values)) safe[k] = safeScriptValue(v);
-  const where =
-    variant === "offline"
-      ? `Rescue VM, elevated ${shell === "cmd" ? "Command Prompt" : "PowerShell"}, broken OS disk attached as ${safe.drive}:`
-      : `The broken VM itself: Serial Console (${shell === "cmd" ? "CMD channel" : "PowerShell, run Remove-Module PSReadLine first"}) or Run Command`;
+  const where = whereToRun(variant, shell, safe.drive ?? "F", lang);
   return { title, shell, variant, where, script: template(safe).replace(/\r\n/g, "\n") };
+}
+
+/** One sentence on where a script runs, in the report's language. */
+function whereToRun(variant: "offline" | "online", shell: "powershell" | "cmd", drive: string, lang: Lang): string {
+  if (lang === "ja") {
+    return variant === "offline"
+      ? `レスキュー VM の管理者${shell === "cmd" ? "コマンド プロンプト" : " PowerShell"}で実行 (障害 VM の OS ディスクを ${drive}: として接続済み)`
+      : `障害 VM 上で実行: シリアル コンソール (${shell === "cmd" ? "CMD チャネル" : "PowerShell。先に Remove-Module PSReadLine を実行"}) または実行コマンド (Run Command)`;
+  }
+  return variant === "offline"
+    ? `Rescue VM, elevated ${shell === "cmd" ? "Command Prompt" : "PowerShell"}, broken OS disk attached as ${drive}:`
+    : `The broken VM itself: Serial Console (${shell === "cmd" ? "CMD channel" : "PowerShell, run Remove-Module PSReadLine first"}) or Run Command`;
 }
 
 export interface ScenarioRun {

@@ -127,11 +127,11 @@ export class EvidenceIndex {
     }
     if (query.since) {
       where.push("e.time_created >= ?");
-      args.push(query.since);
+      args.push(toEventTimeText(query.since));
     }
     if (query.until) {
       where.push("e.time_created <= ?");
-      args.push(query.until);
+      args.push(toEventTimeText(query.until, true));
     }
     const rows = this.db
       .prepare(
@@ -245,6 +245,18 @@ export class EvidenceIndex {
   hasAclEvidence(): boolean {
     return this.db.prepare("SELECT 1 FROM acl_entries LIMIT 1").get() !== undefined;
   }
+}
+
+/**
+ * Event times are stored with 7 fractional digits so that they sort as text; a bound given with 3
+ * (Date.toISOString) is widened to the same form so the comparison stays exact at the millisecond.
+ */
+export function toEventTimeText(iso: string, upper = false): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const m = /\.(\d+)Z$/.exec(iso);
+  const digits = (m?.[1] ?? "").padEnd(7, upper ? "9" : "0").slice(0, 7);
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, `.${digits}Z`);
 }
 
 function likePrefix(prefix: string): string {

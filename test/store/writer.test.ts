@@ -86,3 +86,12 @@ describe("IndexWriter", () => {
     expect(evidence.registryMountRoots()).toEqual([{ rawRoot: "HKEY_LOCAL_MACHINE\\BROKENSYSTEM", logicalRoot: "HKLM\\SYSTEM" }]);
   });
 });
+
+describe("toEventTimeText", () => {
+  it("widens millisecond bounds to the 7-digit form events are stored in", async () => {
+    const { toEventTimeText } = await import("../../src/store/evidence.js");
+    expect(toEventTimeText("2026-11-20T00:20:00.123Z")).toBe("2026-11-20T00:20:00.1230000Z");
+    expect(toEventTimeText("2026-11-20T00:20:00.123Z", true)).toBe("2026-11-20T00:20:00.1239999Z");
+    expect(toEventTimeText("2026-11-20T00:20:00Z")).toBe("2026-11-20T00:20:00.0000000Z");
+  });
+});

@@ -1,0 +1,27 @@
+import type { Lang } from "../types.js";
+
+/** One sentence in both report languages. Scenarios keep EN and JA side by side so they stay in step. */
+export type Bilingual = Record<Lang, string>;
+
+/** Joins short phrases the way each language lists them. */
+export function list(lang: Lang, items: string[]): string {
+  return items.join(lang === "ja" ? "、" : ", ");
+}
+
+/** "2 events" / "2 件". */
+export function count(lang: Lang, n: number, en: [string, string]): string {
+  return lang === "ja" ? `${n} 件` : `${n} ${n === 1 ? en[0] : en[1]}`;
+}
+
+/** The recency window in words, e.g. "the 30 days before 2024-05-01". */
+export function windowText(lang: Lang, asOf: string | null, days: number): string {
+  const day = asOf ? asOf.slice(0, 10) : null;
+  if (lang === "ja") return day ? `${day} までの ${days} 日間` : `直近 ${days} 日間`;
+  return day ? `the ${days} days before ${day}` : `the last ${days} days`;
+}
+
+/** "Confidence high: <why> (window: …)." / "確度「高」: <why> (判定期間: …)。" */
+export function confidenceSentence(lang: Lang, confidence: "high" | "medium" | "low", why: string, window: string): string {
+  if (lang === "ja") return `確度「${{ high: "高", medium: "中", low: "低" }[confidence]}」: ${why} (判定期間: ${window})。`;
+  return `Confidence ${confidence}: ${why} (window: ${window}).`;
+}
