@@ -14,6 +14,8 @@ import { renderJson } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { CONFIDENCE_ORDER, type Confidence, type Report } from "../report/findings.js";
 import { SCENARIOS } from "../scenarios/index.js";
+import { DEFAULT_COLLECTOR_FILE, writeCollector } from "../collect/index.js";
+import { normalizeDrive } from "../collect/generateCollector.js";
 import type { Lang } from "../scenarios/types.js";
 import type { Db } from "../store/db.js";
 import { printable } from "./terminal.js";
@@ -200,6 +202,28 @@ export function buildProgram(): Command {
         "",
       ];
       process.stdout.write(out.join("\n"));
+    });
+
+  program
+    .command("collect")
+    .description("write the PowerShell 5.1 script that collects every piece of evidence the scenarios need on a rescue VM")
+    .option("--out <file>", "script to write", DEFAULT_COLLECTOR_FILE)
+    .option("--drive <letter>", "drive letter of the attached OS disk (default: found by the script)")
+    .action((opts: { out: string; drive?: string }) => {
+      let drive: string;
+      try {
+        drive = normalizeDrive(opts.drive);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      writeCollector(opts.out, { drive: drive || undefined });
+      process.stdout.write(
+        printable(
+          `Wrote ${opts.out}. On the rescue VM, in an elevated Windows PowerShell:\n` +
+            `  powershell -NoProfile -ExecutionPolicy Bypass -File .\\${path.basename(opts.out)}${drive ? "" : " [-Drive F]"} [-LoadHives]\n` +
+            `It reads the attached disk only, and leaves one zip to hand to rdp-triage analyze.\n`,
+        ),
+      );
     });
 
   return program;

@@ -1,9 +1,12 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { closeSync, openSync, readSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readSync, readFileSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
 import { classifyEvidence, SNIFF_BYTES, type Classification } from "../evidence/classify.js";
 import { decodeText } from "../evidence/decodeText.js";
-import { discoverEvidence } from "../evidence/discover.js";
+import { discoverEvidence, EvidenceFolderError, type Discovery } from "../evidence/discover.js";
+import { expandArchives, isZipFile } from "../evidence/archive.js";
+import { describeDrive, detectLayout, driveOf, textReaderFor, type EvidenceLayout } from "../evidence/layout.js";
 import { readEvtx } from "../parsers/evtx/index.js";
 import { parseIcaclsDump } from "../parsers/icacls.js";
 import { parseRegQuery } from "../parsers/regQuery.js";
@@ -13,6 +16,7 @@ import { IndexWriter, type SourceKind, type SourceSink } from "../store/writer.j
 import { relinkControlSets } from "../store/relinkControlSets.js";
 import { guessHiveName, hiveNameFromFileName, readHive, transactionLogNames } from "../parsers/hive/index.js";
 import type { DiscoveredFile } from "../evidence/discover.js";
+import type { Problem } from "../parsers/types.js";
 
 /**
  * Text dumps above this size are refused with a problem row instead of being loaded whole: a real
@@ -43,13 +47,48 @@ export interface IngestSummary {
   seconds: number;
 }
 
-/** Indexes an evidence folder into `db`: discover → classify → parse → store, one transaction per file. */
-export function ingestFolder(root: string, db: Db, options: IngestOptions = {}): IngestSummary {
+/**
+ * Indexes an evidence folder, or a .zip of one (Azure's CaseLogs, Disk Inspect, an engineer's own),
+ * into `db`: discover → unpack archives safely → recognise the layout → classify → parse → store,
+ * one transaction per file. Archives are unpacked into a private temporary folder removed afterwards;
+ * their files keep their archive path (`case.zip!/F/Windows/...`).
+ */
+export function ingestFolder(input: string, db: Db, options: IngestOptions = {}): IngestSummary {
+  const workDir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-archives-"));
+  try {
+    return ingestExpanded(input, discoverInput(input), workDir, db, options);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function discoverInput(input: string): Discovery {
+  let st;
+  try {
+    st = statSync(input);
+  } catch (error) {
+    throw new EvidenceFolderError(`cannot read the evidence ${input}: ${(error as Error).message}`);
+  }
+  if (st.isDirectory()) return discoverEvidence(input);
+  if (st.isFile() && isZipFile(input)) {
+    return { files: [{ absolute: path.resolve(input), relative: path.basename(input), size: st.size }], problems: [] };
+  }
+  throw new EvidenceFolderError(`${input} is neither a folder nor a .zip archive`);
+}
+
+function ingestExpanded(input: string, discovered: Discovery, workDir: string, db: Db, options: IngestOptions): IngestSummary {
   const started = process.hrtime.bigint();
-  const { files, problems: folderProblems } = discoverEvidence(root);
+  const expanded = expandArchives(discovered.files, workDir);
+  const files = expanded.files;
+  const layout = detectLayout(
+    files.map((f) => f.relative),
+    textReaderFor(files),
+  );
+  const folderProblems = [...discovered.problems, ...expanded.problems, ...collectorProblems(layout)];
   const writer = new IndexWriter(db);
   db.transaction(() => {
-    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_root', ?)").run(path.resolve(root));
+    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_root', ?)").run(path.resolve(input));
+    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_layout', ?)").run(JSON.stringify(layout));
     writer.clearFolderProblems();
     for (const p of folderProblems) writer.folderProblem(p);
   })();
@@ -104,7 +143,7 @@ export function ingestFolder(root: string, db: Db, options: IngestOptions = {}):
     }
     const absolute = file.absolute;
     const result = writer.storeSource(
-      { path: file.relative, kind, sha256, size: file.size, encoding: null },
+      { path: file.relative, kind, sha256, size: file.size, encoding: null, info: originOf(file.relative, layout) },
       (sink) => parseInto(classification, absolute, bytes, file.size, sink, { relative: file.relative, logs: hiveLogs }),
     );
     summary.indexed++;
@@ -190,12 +229,28 @@ function parseInto(
     case "archive":
       sink.problem({
         code: "archive.not-supported",
-        message: "archives inside the evidence folder are not opened by this version of rdp-triage; unpack it first",
+        message: "an archive nested more than one level deep inside another archive is not opened; unpack it first",
       });
       return;
     default:
       return;
   }
+}
+
+/** Which disk a file came from, when the layout says (CaseLogs drive folders, Disk Inspect devices). */
+function originOf(relative: string, layout: EvidenceLayout): { drive: string } | undefined {
+  if (layout.kind === "plain" && layout.drives.length <= 1) return undefined;
+  const drive = driveOf(relative, layout);
+  return drive ? { drive: describeDrive(drive) } : undefined;
+}
+
+/** What Azure's collector says it could not get: shown in every report as a problem of the folder. */
+function collectorProblems(layout: EvidenceLayout): Problem[] {
+  return (layout.collectorReport?.failed ?? []).map((f) => ({
+    code: f.reason === "not-found" ? "collector.not-found" : "collector.failed",
+    message: `the collector could not get ${f.path}${f.message ? ": " + f.message : ""}`,
+    location: `${f.file} line ${f.line}`,
+  }));
 }
 
 /** SYSTEM.LOG1 / SYSTEM.LOG2 / SYSTEM.LOG next to a primary hive, when present. */

@@ -33,6 +33,7 @@ export function buildReport(db: Db, options: ReportOptions = {}): Report {
     records: s.recordCount,
     firstEvent: s.firstTime,
     lastEvent: s.lastTime,
+    drive: typeof (s.info as { drive?: unknown } | null)?.drive === "string" ? (s.info as { drive: string }).drive : null,
     problems: problems
       .filter((p) => p.source === s.path)
       .map((p) => ({ code: p.code, message: p.message, location: p.location })),
@@ -48,6 +49,7 @@ export function buildReport(db: Db, options: ReportOptions = {}): Report {
       records: 0,
       firstEvent: null,
       lastEvent: null,
+      drive: null,
       problems: folderProblems.map((p) => ({ code: p.code, message: p.message, location: p.location })),
     });
   }

@@ -95,6 +95,8 @@ export interface SourceSummary {
   records: number;
   firstEvent: string | null;
   lastEvent: string | null;
+  /** Which disk of the collection it came from (CaseLogs drive folder, Disk Inspect device); null when one. */
+  drive: string | null;
   problems: { code: string; message: string; location: string | null }[];
 }
 

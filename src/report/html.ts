@@ -365,6 +365,7 @@ function sourceView(s: SourceSummary, lang: Lang) {
   const to = s.lastEvent ? displayTime(s.lastEvent, lang) : "";
   return {
     path: cell(s.path, lang),
+    drive: s.drive ? cell(s.drive, lang) : "",
     kind: cell(s.kind, lang),
     encoding: s.encoding == null ? "—" : cell(s.encoding, lang),
     size: formatSize(s.size, lang),

@@ -169,6 +169,7 @@ function source(s: SourceSummary): SourceSummary {
     records: s.records,
     firstEvent: s.firstEvent ?? null,
     lastEvent: s.lastEvent ?? null,
+    drive: s.drive ?? null,
     problems: (s.problems ?? []).map((p) => ({ code: p.code, message: p.message, location: p.location ?? null })),
   };
 }

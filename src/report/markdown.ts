@@ -293,7 +293,7 @@ function custodySection(sources: readonly SourceSummary[], lang: Lang, L: Labels
     const to = s.lastEvent ? displayTime(s.lastEvent, lang) : "";
     const problems = s.problems ?? [];
     return [
-      mdCode(s.path, { inTable: true, max: MAX_INLINE_CHARS }),
+      mdCode(s.path, { inTable: true, max: MAX_INLINE_CHARS }) + (s.drive ? ` (${mdText(s.drive)})` : ""),
       mdText(formatSize(s.size, lang)),
       s.sha256 ? mdCode(s.sha256, { inTable: true }) : "—",
       mdCode(s.kind, { inTable: true }),

@@ -157,7 +157,8 @@ export class IndexWriter {
           problems++;
         },
         setInfo(i) {
-          info = i;
+          // Merged, so what the ingest knows (which disk) and what the parser knows (header) both stay.
+          info = isPlainObject(info) && isPlainObject(i) ? { ...info, ...i } : i;
         },
         setEncoding(e) {
           encoding = e;
@@ -195,6 +196,10 @@ function registryValueToSql(value: RegistryValue["value"]): string | number | nu
   if (value === null) return null;
   if (Array.isArray(value)) return JSON.stringify(value);
   return value;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function jsonOrNull(value: unknown): string | null {
