@@ -15,6 +15,7 @@ import {
   type IcaclsObject,
   type RegKey,
 } from "./dumps.js";
+import { archiveSampleCases } from "./archiveCases.js";
 import { at, brokerEvent, rcmCertificateEvent, rcmLogon, schannelEvent, systemBackground } from "./events.js";
 
 export interface SampleCase {
@@ -463,6 +464,7 @@ export function sampleCases(): SampleCase[] {
         absent: ["tls-protocol-disabled", "broker-hostname-changed"],
       },
     },
+    ...archiveSampleCases(),
   ];
 }
 

@@ -248,7 +248,7 @@ function originOf(relative: string, layout: EvidenceLayout): { drive: string } |
 function collectorProblems(layout: EvidenceLayout): Problem[] {
   return (layout.collectorReport?.failed ?? []).map((f) => ({
     code: f.reason === "not-found" ? "collector.not-found" : "collector.failed",
-    message: `the collector could not get ${f.path}${f.message ? ": " + f.message : ""}`,
+    message: `the collector reports it could not get ${f.path} (${f.reason === "not-found" ? "not found on the disk" : "copy failed"})`,
     location: `${f.file} line ${f.line}`,
   }));
 }
