@@ -7,7 +7,7 @@
 // whose size copy matches and that end inside the chunk's record area are rendered, and every call
 // is fenced: nothing from the library can throw out of this module.
 
-import { BinaryReader, ChunkHeader, FileHeader } from "@ts-evtx/core";
+import { BinaryReader, ChunkHeader, EvtxFile, FileHeader, evtx } from "@ts-evtx/core";
 
 export interface TsEvtxHeaderView {
   chunkCount: number;
@@ -133,4 +133,30 @@ function safe<T>(f: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
+}
+
+/**
+ * Opens a file the way @ts-evtx/core's own API does (EvtxFile.open, records()) and counts what it
+ * yields. Used to prove that files the project writes are readable by the library too (it resolves
+ * names only through the chunk's string table, so an incomplete table shows as UnknownTag names).
+ */
+export async function tsEvtxOpenAndCount(
+  file: string,
+  options: { renderEvery?: number } = {},
+): Promise<{ headerOk: boolean; chunkCount: number; records: number; unknownTagRecords: number }> {
+  const opened = await EvtxFile.open(file);
+  let records = 0;
+  let unknownTagRecords = 0;
+  const every = options.renderEvery ?? 0;
+  for (const r of opened.records()) {
+    records++;
+    if (every > 0 && records % every === 0 && /UnknownTag/.test(r.renderXml())) unknownTagRecords++;
+  }
+  return { headerOk: opened.header.verify(), chunkCount: opened.header.chunkCount(), records, unknownTagRecords };
+}
+
+/** The library's builder over a whole file (`evtx(file).toArray()`): the reference the benchmark times. */
+export async function tsEvtxBuilderToArrayCount(file: string): Promise<number> {
+  const rows = await evtx(file).toArray();
+  return rows.length;
 }
