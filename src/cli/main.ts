@@ -6,7 +6,7 @@ import { progressReporter } from "./progress.js";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildReport } from "../pipeline/buildReport.js";
+import { buildReport, buildReportCached } from "../pipeline/buildReport.js";
 import { checkCase, isCaseFolder, junitXml, listCases } from "../pipeline/check.js";
 import { writeFileAtomic } from "../pipeline/writeAtomic.js";
 import { renderHtml } from "../report/html.js";
@@ -42,10 +42,11 @@ export function buildProgram(): Command {
     .description("index an evidence folder (event logs, icacls and registry dumps) into one SQLite file")
     .argument("<folder>", "evidence folder copied off the rescue VM")
     .requiredOption("--db <file>", "SQLite index to create or update")
-    .action((folder: string, opts: { db: string }) => {
+    .option("--rehash", "re-hash every file even when its size and modification time are unchanged")
+    .action((folder: string, opts: { db: string; rehash?: boolean }) => {
       const db = openIndex(opts.db);
       try {
-        const summary = ingestFolder(folder, db, { onProgress: progressReporter() });
+        const summary = ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
         const kinds = Object.entries(summary.byKind)
           .sort()
           .map(([k, n]) => `${k} ${n}`)
@@ -70,6 +71,7 @@ export function buildProgram(): Command {
     .option("--json <file>", "also write the findings as JSON")
     .option("--case-md <file>", "also write a Markdown case summary for a ticket")
     .option("--db <file>", "keep the index in this SQLite file (re-runs skip unchanged files)")
+    .option("--rehash", "re-hash every file even when its size and modification time are unchanged")
     .option("--as-of <time>", "ISO time taken as 'now' for recency windows (default: newest event)")
     .option("--fail-on <confidence>", "exit 1 when a finding at or above high|medium|low exists")
     .option("--lang <lang>", "report language: en or ja", "en")
@@ -83,14 +85,14 @@ export function buildProgram(): Command {
       const lang = parseLang(opts.lang);
       const asOf = parseAsOf(opts.asOf);
       const report = withIndex(opts.db, (db) => {
-        const summary = ingestFolder(folder, db, { onProgress: progressReporter() });
+        const summary = ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
         process.stderr.write(
           printable(
             `Indexed ${summary.files} files: ${summary.indexed} parsed, ${summary.unchanged} unchanged; ` +
               `${summary.records} records, ${summary.problems} problems (${summary.seconds.toFixed(2)} s)\n`,
           ),
         );
-        return buildReport(db, {
+        return (opts.db ? buildReportCached : buildReport)(db, {
           lang,
           asOf,
           drive: opts.drive,
@@ -237,6 +239,7 @@ interface CaseFlags {
 }
 
 interface AnalyzeOptions extends CaseFlags {
+  rehash?: boolean;
   out: string;
   json?: string;
   caseMd?: string;

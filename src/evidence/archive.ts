@@ -1019,6 +1019,8 @@ export interface EvidenceFileRef {
   absolute: string;
   relative: string;
   size: number;
+  /** Passed through for files that are not archives; unpacked entries have none (so they are hashed). */
+  mtimeMs?: number;
 }
 
 /** Separator between an archive's relative path and a path inside it, as in `case.zip!/F/Windows/...`. */

@@ -9,6 +9,8 @@ export interface DiscoveredFile {
   /** Relative to the evidence folder, '/' separators: the name the index and the report use. */
   relative: string;
   size: number;
+  /** Modification time (ms since epoch); absent for files unpacked from an archive. */
+  mtimeMs?: number;
 }
 
 export interface Discovery {
@@ -70,11 +72,11 @@ export function discoverEvidence(root: string): Discovery {
       }
       const targetStat = statSync(target);
       if (!targetStat.isFile()) continue; // linked directories are not descended: no loops
-      files.push({ absolute: target, relative: toPosix(relative), size: targetStat.size });
+      files.push({ absolute: target, relative: toPosix(relative), size: targetStat.size, mtimeMs: targetStat.mtimeMs });
       continue;
     }
     if (!st.isFile()) continue;
-    files.push({ absolute, relative: toPosix(relative), size: st.size });
+    files.push({ absolute, relative: toPosix(relative), size: st.size, mtimeMs: st.mtimeMs });
   }
   return { files, problems };
 }

@@ -11,7 +11,7 @@ import { readEvtx } from "../parsers/evtx/index.js";
 import { parseIcaclsDump } from "../parsers/icacls.js";
 import { parseRegQuery } from "../parsers/regQuery.js";
 import { parseRegFile } from "../parsers/regFile.js";
-import type { Db } from "../store/db.js";
+import { dropEventIndexes, restoreEventIndexes, type Db } from "../store/db.js";
 import { IndexWriter, type SourceKind, type SourceSink } from "../store/writer.js";
 import { relinkControlSets } from "../store/relinkControlSets.js";
 import { guessHiveName, hiveNameFromFileName, readHive, transactionLogNames } from "../parsers/hive/index.js";
@@ -34,6 +34,11 @@ export interface IngestProgress {
 
 export interface IngestOptions {
   onProgress?: (progress: IngestProgress) => void;
+  /**
+   * Re-hash every file. By default a file whose size and modification time equal what the index
+   * recorded is taken as unchanged without reading it (as make and git do), which keeps re-runs cheap.
+   */
+  rehash?: boolean;
 }
 
 export interface IngestSummary {
@@ -104,7 +109,22 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
   };
   let done = 0;
   const byLowerPath = new Map(files.map((f) => [f.relative.toLowerCase(), f]));
+  let eventIndexesDropped = false;
   for (const file of files) {
+    const previous = writer.storedSource(file.relative);
+    if (
+      !options.rehash &&
+      previous &&
+      file.mtimeMs !== undefined &&
+      previous.mtimeMs === file.mtimeMs &&
+      previous.size === file.size &&
+      !previous.sha256.includes("+") // hives with logs: a log may have changed on its own
+    ) {
+      summary.unchanged++;
+      done++;
+      options.onProgress?.({ done, total: files.length, file: file.relative, records: summary.records });
+      continue;
+    }
     let bytes: Buffer | null = null;
     let sha256: string;
     let head: Uint8Array;
@@ -128,7 +148,7 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
       done++;
       continue;
     }
-    const stored = writer.storedSource(file.relative);
+    const stored = previous;
     const classification = classifyEvidence(head);
     const kind: SourceKind = classification === "archive" ? "unknown" : classification;
     // A hive is re-read when one of its transaction logs changed, even if the primary did not.
@@ -142,8 +162,13 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
       continue;
     }
     const absolute = file.absolute;
+    // Only into an empty index: replacing a source deletes its old events by source_id, which needs the index.
+    if (classification === "evtx" && !eventIndexesDropped && db.prepare("SELECT 1 FROM events LIMIT 1").get() === undefined) {
+      dropEventIndexes(db);
+      eventIndexesDropped = true;
+    }
     const result = writer.storeSource(
-      { path: file.relative, kind, sha256, size: file.size, encoding: null, info: originOf(file.relative, layout) },
+      { path: file.relative, kind, sha256, size: file.size, mtimeMs: file.mtimeMs, encoding: null, info: originOf(file.relative, layout) },
       (sink) => parseInto(classification, absolute, bytes, file.size, sink, { relative: file.relative, logs: hiveLogs }),
     );
     summary.indexed++;
@@ -152,6 +177,7 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
     done++;
     options.onProgress?.({ done, total: files.length, file: file.relative, records: summary.records });
   }
+  if (eventIndexesDropped) restoreEventIndexes(db);
   relinkControlSets(db);
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return summary;

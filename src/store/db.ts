@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
+import { DROP_EVENT_INDEXES_SQL, EVENT_INDEXES_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
 export type Db = Database.Database;
 
@@ -16,6 +16,7 @@ export function openIndex(file: string, options: { readonly?: boolean } = {}): D
     db.pragma("synchronous = NORMAL");
     db.pragma("temp_store = MEMORY");
     db.exec(SCHEMA_SQL);
+    db.exec(EVENT_INDEXES_SQL);
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
     if (!row) {
       db.prepare("INSERT INTO meta(key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
@@ -27,4 +28,13 @@ export function openIndex(file: string, options: { readonly?: boolean } = {}): D
     }
   }
   return db;
+}
+
+/** Drops the event indexes for a bulk load; `restoreEventIndexes` must follow (openIndex also restores them). */
+export function dropEventIndexes(db: Db): void {
+  db.exec(DROP_EVENT_INDEXES_SQL);
+}
+
+export function restoreEventIndexes(db: Db): void {
+  db.exec(EVENT_INDEXES_SQL);
 }

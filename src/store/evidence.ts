@@ -136,16 +136,16 @@ export class EvidenceIndex {
     const rows = this.db
       .prepare(
         `SELECT e.rowid, s.path AS source, e.record_id AS recordId, e.time_created AS time, e.provider, e.event_id AS eventId,
-                e.qualifiers, e.level, e.channel, e.computer, e.user_sid AS userSid
+                e.qualifiers, e.level, e.channel, e.computer, e.user_sid AS userSid, e.fields
          FROM events e JOIN sources s ON s.id = e.source_id
          ${where.length ? "WHERE " + where.join(" AND ") : ""}
          ORDER BY e.time_created, s.path, e.record_id`,
       )
-      .all(...args) as Omit<StoredEvent, "fields">[];
-    const fieldStmt = this.db.prepare(
-      "SELECT position, name, value FROM event_fields WHERE event_rowid = ? ORDER BY position",
-    );
-    return rows.map((r) => ({ ...r, fields: fieldStmt.all(r.rowid) as StoredEvent["fields"] }));
+      .all(...args) as (Omit<StoredEvent, "fields"> & { fields: string })[];
+    return rows.map((r) => ({
+      ...r,
+      fields: (JSON.parse(r.fields) as [string, string | null][]).map(([name, value], position) => ({ position, name, value })),
+    }));
   }
 
   /** Distinct computer names seen in events, oldest first appearance first. */

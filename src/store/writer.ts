@@ -9,6 +9,7 @@ export interface SourceDescription {
   sha256: string;
   size: number;
   encoding: string | null;
+  mtimeMs?: number;
   info?: unknown;
 }
 
@@ -28,6 +29,8 @@ export interface SourceSink {
 export interface StoredSourceState {
   id: number;
   sha256: string;
+  size: number;
+  mtimeMs: number | null;
 }
 
 /**
@@ -40,10 +43,7 @@ export class IndexWriter {
 
   constructor(private readonly db: Db) {
     this.stmt = {
-      sourceByPath: db.prepare("SELECT id, sha256 FROM sources WHERE path = ?"),
-      deleteFields: db.prepare(
-        "DELETE FROM event_fields WHERE event_rowid IN (SELECT rowid FROM events WHERE source_id = ?)",
-      ),
+      sourceByPath: db.prepare("SELECT id, sha256, size, mtime_ms AS mtimeMs FROM sources WHERE path = ?"),
       deleteEvents: db.prepare("DELETE FROM events WHERE source_id = ?"),
       deleteAcl: db.prepare("DELETE FROM acl_entries WHERE source_id = ?"),
       deleteKeys: db.prepare("DELETE FROM registry_keys WHERE source_id = ?"),
@@ -51,8 +51,8 @@ export class IndexWriter {
       deleteProblems: db.prepare("DELETE FROM problems WHERE source_id = ?"),
       deleteSource: db.prepare("DELETE FROM sources WHERE id = ?"),
       insertSource: db.prepare(
-        `INSERT INTO sources(path, kind, sha256, size, encoding, record_count, first_time, last_time, info, indexed_at)
-         VALUES (?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?)`,
+        `INSERT INTO sources(path, kind, sha256, size, mtime_ms, encoding, record_count, first_time, last_time, info, indexed_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?)`,
       ),
       finishSource: db.prepare(
         "UPDATE sources SET record_count = ?, first_time = ?, last_time = ?, info = ?, encoding = ? WHERE id = ?",
@@ -60,10 +60,9 @@ export class IndexWriter {
       insertEvent: db.prepare(
         `INSERT INTO events(source_id, record_id, time_created, provider, provider_guid, event_id, qualifiers, version,
            level, task, opcode, keywords, channel, computer, user_sid, process_id, thread_id, activity_id, chunk,
-           file_offset, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           file_offset, status, fields)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertField: db.prepare("INSERT INTO event_fields(event_rowid, position, name, value) VALUES (?, ?, ?, ?)"),
       insertAcl: db.prepare(
         `INSERT INTO acl_entries(source_id, line, path, principal, sid, access, rights, mask, flags, inherited)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -83,7 +82,6 @@ export class IndexWriter {
 
   private deleteRows(id: number): void {
     const s = this.stmt;
-    s.deleteFields.run(id);
     s.deleteEvents.run(id);
     s.deleteAcl.run(id);
     s.deleteKeys.run(id);
@@ -120,7 +118,7 @@ export class IndexWriter {
         s.deleteSource.run(old.id);
       }
       const id = Number(
-        s.insertSource.run(desc.path, desc.kind, desc.sha256, desc.size, desc.encoding, jsonOrNull(desc.info), new Date().toISOString())
+        s.insertSource.run(desc.path, desc.kind, desc.sha256, desc.size, desc.mtimeMs ?? null, desc.encoding, jsonOrNull(desc.info), new Date().toISOString())
           .lastInsertRowid,
       );
       let first: string | null = null;
@@ -131,12 +129,11 @@ export class IndexWriter {
       problems = 0;
       const sink: SourceSink = {
         event(r) {
-          const rowid = s.insertEvent.run(
+          s.insertEvent.run(
             id, r.recordId, r.timeCreated, r.provider, r.providerGuid, r.eventId, r.qualifiers, r.version, r.level,
             r.task, r.opcode, r.keywords, r.channel, r.computer, r.userSid, r.processId, r.threadId, r.activityId,
-            r.chunk, r.offset, r.status,
-          ).lastInsertRowid;
-          for (const f of r.fields) s.insertField.run(rowid, f.position, f.name, f.value);
+            r.chunk, r.offset, r.status, fieldsJson(r.fields),
+          );
           if (first === null || r.timeCreated < first) first = r.timeCreated;
           if (last === null || r.timeCreated > last) last = r.timeCreated;
           records++;
@@ -190,6 +187,18 @@ export class IndexWriter {
   clearFolderProblems(): void {
     this.db.prepare("DELETE FROM problems WHERE source_id IS NULL").run();
   }
+}
+
+/** Fields as stored in events.fields: [[name, value], ...] in document order (position = index). */
+function fieldsJson(fields: EventRecord["fields"]): string {
+  if (fields.length === 0) return "[]";
+  const pairs: [string, string | null][] = new Array(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    if (f.position !== i) throw new Error(`event field positions must run 0..n-1 (got ${f.position} at ${i})`);
+    pairs[i] = [f.name, f.value];
+  }
+  return JSON.stringify(pairs);
 }
 
 function registryValueToSql(value: RegistryValue["value"]): string | number | null {
