@@ -1,5 +1,6 @@
 import type { Db } from "./db.js";
 import type { AclEntry, EventRecord, Problem, RegistryKey, RegistryValue } from "../parsers/types.js";
+import { eventRow, type EventRow } from "../ingest/evtxRows.js";
 
 export type SourceKind = "evtx" | "icacls" | "reg-query" | "reg-file" | "hive" | "hive-log" | "unknown";
 
@@ -16,6 +17,8 @@ export interface SourceDescription {
 /** Receives one source's parsed content inside its transaction. */
 export interface SourceSink {
   event(record: EventRecord): void;
+  /** The same, already in row form (from the decode worker). */
+  eventRow(row: EventRow): void;
   acl(entry: AclEntry): void;
   registryKey(key: RegistryKey): void;
   registryValue(value: RegistryValue): void;
@@ -129,13 +132,13 @@ export class IndexWriter {
       problems = 0;
       const sink: SourceSink = {
         event(r) {
-          s.insertEvent.run(
-            id, r.recordId, r.timeCreated, r.provider, r.providerGuid, r.eventId, r.qualifiers, r.version, r.level,
-            r.task, r.opcode, r.keywords, r.channel, r.computer, r.userSid, r.processId, r.threadId, r.activityId,
-            r.chunk, r.offset, r.status, fieldsJson(r.fields),
-          );
-          if (first === null || r.timeCreated < first) first = r.timeCreated;
-          if (last === null || r.timeCreated > last) last = r.timeCreated;
+          this.eventRow(eventRow(r));
+        },
+        eventRow(row) {
+          s.insertEvent.run(id, ...row);
+          const time = row[1];
+          if (first === null || time < first) first = time;
+          if (last === null || time > last) last = time;
           records++;
         },
         acl(a) {
@@ -187,18 +190,6 @@ export class IndexWriter {
   clearFolderProblems(): void {
     this.db.prepare("DELETE FROM problems WHERE source_id IS NULL").run();
   }
-}
-
-/** Fields as stored in events.fields: [[name, value], ...] in document order (position = index). */
-function fieldsJson(fields: EventRecord["fields"]): string {
-  if (fields.length === 0) return "[]";
-  const pairs: [string, string | null][] = new Array(fields.length);
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
-    if (f.position !== i) throw new Error(`event field positions must run 0..n-1 (got ${f.position} at ${i})`);
-    pairs[i] = [f.name, f.value];
-  }
-  return JSON.stringify(pairs);
 }
 
 function registryValueToSql(value: RegistryValue["value"]): string | number | null {
