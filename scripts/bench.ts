@@ -157,8 +157,10 @@ function main(): void {
       line("libevtx evtxexport -f xml", input.referenceRecords, measureMedian(["sh", "-c", script, "sh", ...evtxFiles]), true);
     } else notes.push("evtxexport not installed: libevtx reference skipped (apt-get install libevtx-utils)");
     if (existsSync(tsEvtxRunner)) {
-      const countOut = execFileSync("node", [tsEvtxRunner, ...evtxFiles]).toString().trim();
-      line("@ts-evtx/core evtx(file).toArray()", Number(countOut), measureMedian(["node", tsEvtxRunner, ...evtxFiles]), true);
+      const [countLine, ...failures] = execFileSync("node", [tsEvtxRunner, ...evtxFiles]).toString().trim().split("\n");
+      const count = Number(countLine);
+      line("@ts-evtx/core evtx(file).toArray()", count > 0 ? count : null, measureMedian(["node", tsEvtxRunner, ...evtxFiles]), true);
+      if (failures.length) notes.push(`@ts-evtx/core on ${input.name}: ${failures.length} file(s) failed: ${failures.slice(0, 3).join("; ")}`);
     }
     if (has("evtx_dump.py")) {
       const script = `for f in "$@"; do evtx_dump.py "$f" >/dev/null 2>&1 || true; done`;
