@@ -16,6 +16,8 @@ import {
   type RegKey,
 } from "./dumps.js";
 import { archiveSampleCases } from "./archiveCases.js";
+import { configSampleCases } from "./configCases.js";
+import { hostileSampleCases } from "./hostileCases.js";
 import { at, brokerEvent, rcmCertificateEvent, rcmLogon, schannelEvent, systemBackground } from "./events.js";
 
 export interface SampleCase {
@@ -465,6 +467,8 @@ export function sampleCases(): SampleCase[] {
       },
     },
     ...archiveSampleCases(),
+    ...configSampleCases(),
+    ...hostileSampleCases(),
   ];
 }
 

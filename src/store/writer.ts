@@ -192,9 +192,11 @@ export class IndexWriter {
   }
 }
 
-function registryValueToSql(value: RegistryValue["value"]): string | number | null {
+function registryValueToSql(value: RegistryValue["value"]): string | number | bigint | null {
   if (value === null) return null;
   if (Array.isArray(value)) return JSON.stringify(value);
+  // better-sqlite3 binds every JS number as REAL; DWORD/QWORD are stored as INTEGER (the documented schema).
+  if (typeof value === "number" && Number.isSafeInteger(value)) return BigInt(value);
   return value;
 }
 

@@ -1,24 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { SCENARIOS } from "../../src/scenarios/index.js";
 import { runScenarios } from "../../src/scenarios/engine.js";
 import { contextOf } from "./fixtures.js";
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
-const KNOWN_SAMPLES = [
-  "rdp-cert-access-denied",
-  "rdp-cert-object-exists",
-  "rdp-cert-keyset-missing",
-  "rdp-cert-default-acl-quiet",
-  "rdp-cert-thumbprint-mismatch",
-  "tls-server-disabled",
-  "tls-client-noise-quiet",
-  "broker-renamed",
-  "healthy-quiet",
-  "two-scenarios",
-  "damaged-chunk",
-  "offline-mount-name",
-  "japanese-rescue-vm",
-];
+// Every sample a scenario names must exist as a case folder under samples/.
+const KNOWN_SAMPLES = readdirSync(path.resolve(__dirname, "..", "..", "samples"));
 
 describe("the scenario catalog", () => {
   it("lists the scenarios in a stable order with unique ids", () => {
@@ -27,6 +16,16 @@ describe("the scenario catalog", () => {
       "rdp-cert-thumbprint-mismatch",
       "tls-protocol-disabled",
       "broker-hostname-changed",
+      "rdp-disabled",
+      "rdp-listener-off",
+      "rdp-port-changed",
+      "termservice-not-running",
+      "nla-credssp-policy",
+      "fips-encryption-mismatch",
+      "guest-firewall-blocks-rdp",
+      "rds-licensing",
+      "dhcp-client-disabled",
+      "rdp-brute-force",
     ]);
   });
 

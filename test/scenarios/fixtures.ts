@@ -420,3 +420,124 @@ export function contextOf(spec: CaseEvidence, options: { lang?: Lang; asOf?: str
   const asOf = options.asOf === null ? undefined : options.asOf ?? AS_OF;
   return buildContext(evidenceOf(spec), { lang: options.lang, asOf, drive: options.drive });
 }
+
+// ── Configuration scenarios (scenarios.md §5) ────────────────────────────────────────────────────
+
+export const CONFIG_KEYS = {
+  lsa: "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa",
+  fips: "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\FIPSAlgorithmPolicy",
+  credSsp: "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System\\CredSSP\\Parameters",
+  policiesSystem: "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System",
+  winlogon: "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\Winlogon",
+  winStations: "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations",
+  licensingCore: "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\RCM\\Licensing Core",
+  licenseServers: "HKLM\\SYSTEM\\CurrentControlSet\\Services\\TermService\\Parameters\\LicenseServers",
+  firewall: "HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy",
+  firewallProfile: (p: "DomainProfile" | "StandardProfile" | "PublicProfile") =>
+    `HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\${p}`,
+  firewallRules: "HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy\\FirewallRules",
+  firewallGpoProfile: (p: "DomainProfile" | "PrivateProfile" | "StandardProfile" | "PublicProfile") => `HKLM\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\${p}`,
+  firewallGpoRules: "HKLM\\SOFTWARE\\Policies\\Microsoft\\WindowsFirewall\\FirewallRules",
+  tcpipInterface: (guid: string) => `HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters\\Interfaces\\${guid}`,
+};
+
+/** The built-in RDP rule string as a Windows Server 2019 local store has it. */
+export function rdpFirewallRule(options: { port?: string; active?: boolean; action?: "Allow" | "Block"; extra?: string } = {}): string {
+  return `v2.28|Action=${options.action ?? "Allow"}|Active=${options.active === false ? "FALSE" : "TRUE"}|Dir=In|Protocol=6|LPort=${options.port ?? "3389"}|App=%SystemRoot%\\system32\\svchost.exe|Svc=termservice|Name=@FirewallAPI.dll,-28775|Desc=@FirewallAPI.dll,-28756|EmbedCtxt=@FirewallAPI.dll,-28752|${options.extra ?? ""}`;
+}
+
+/** The firewall's three local profiles (on unless told) and its rules, as a SharedAccess export has them. */
+export function firewallStore(options: { enabled?: number; shielded?: number; rules?: Record<string, string>; mounts?: Mounts } = {}): RegistryValue[] {
+  const out: RegistryValue[] = [];
+  for (const p of ["DomainProfile", "StandardProfile", "PublicProfile"] as const) {
+    out.push(regValue(CONFIG_KEYS.firewallProfile(p), "EnableFirewall", "REG_DWORD", options.enabled ?? 1, options.mounts));
+    out.push(regValue(CONFIG_KEYS.firewallProfile(p), "DoNotAllowExceptions", "REG_DWORD", options.shielded ?? 0, options.mounts));
+  }
+  const rules = options.rules ?? { "RemoteDesktop-UserMode-In-TCP": rdpFirewallRule() };
+  for (const [name, rule] of Object.entries(rules)) out.push(regValue(CONFIG_KEYS.firewallRules, name, "REG_SZ", rule, options.mounts));
+  return out;
+}
+
+const utf16z = (s: string) => Buffer.from(s + "\0", "utf16le").toString("hex").toUpperCase();
+
+/** Service Control Manager event (System): param1..N, then Binary = the service key name, UTF-16LE [corpus]. */
+export function scmEvent(id: number, time: string, params: string[], keyName: string | null = null): EventRecord {
+  const fields = params.map((value, i) => ({ name: `param${i + 1}`, value }));
+  if (keyName) fields.push({ name: "Binary", value: utf16z(keyName) });
+  return event({
+    provider: "Service Control Manager",
+    providerGuid: "{555908D1-A6D7-4695-8E1E-26931D2012F4}",
+    eventId: id,
+    time,
+    channel: "System",
+    level: id === 7040 ? 4 : 2,
+    qualifiers: id === 7040 ? 16384 : 49152,
+    fields,
+  });
+}
+
+/** Security 4625 with the field layout of real records [corpus]. */
+export function security4625(
+  time: string,
+  user: string,
+  ip: string,
+  options: { logonType?: string; status?: string; subStatus?: string } = {},
+): EventRecord {
+  return event({
+    provider: "Microsoft-Windows-Security-Auditing",
+    providerGuid: "{54849625-5478-4994-A5BA-3E3B0328C30D}",
+    eventId: 4625,
+    time,
+    channel: "Security",
+    level: 0,
+    fields: [
+      { name: "SubjectUserSid", value: "S-1-0-0" },
+      { name: "SubjectUserName", value: "-" },
+      { name: "TargetUserSid", value: "S-1-0-0" },
+      { name: "TargetUserName", value: user },
+      { name: "Status", value: options.status ?? "0xc000006d" },
+      { name: "FailureReason", value: "%%2313" },
+      { name: "SubStatus", value: options.subStatus ?? "0xc000006a" },
+      { name: "LogonType", value: options.logonType ?? "3" },
+      { name: "LogonProcessName", value: "NtLmSsp " },
+      { name: "AuthenticationPackageName", value: "NTLM" },
+      { name: "IpAddress", value: ip },
+      { name: "IpPort", value: "0" },
+    ],
+  });
+}
+
+export function security4624(time: string, user: string, ip: string, logonType = "10"): EventRecord {
+  return event({
+    provider: "Microsoft-Windows-Security-Auditing",
+    providerGuid: "{54849625-5478-4994-A5BA-3E3B0328C30D}",
+    eventId: 4624,
+    time,
+    channel: "Security",
+    level: 0,
+    fields: [
+      { name: "TargetUserName", value: user },
+      { name: "LogonType", value: logonType },
+      { name: "IpAddress", value: ip },
+    ],
+  });
+}
+
+/** RdpCoreTS 140: failed credentials from IPString [corpus]. */
+export function rdpCoreTs140(time: string, ip: string): EventRecord {
+  return event({
+    provider: "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS",
+    providerGuid: "{1139C61B-B549-4251-8ED3-27250A1EDEC8}",
+    eventId: 140,
+    time,
+    level: 3,
+    channel: "Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational",
+    userSid: "S-1-5-20",
+    fields: [{ name: "IPString", value: ip }],
+  });
+}
+
+/** RemoteConnectionManager licensing events (1069/1128/1130) in System, no insertion strings. */
+export function rcmLicensingEvent(id: number, time: string): EventRecord {
+  return rcmEvent(id, time);
+}
