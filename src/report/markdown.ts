@@ -60,7 +60,7 @@ export function renderMarkdown(report: Report): string {
   ordered.forEach((f, i) => out.push(...findingSection(f, i, lang, L)));
 
   out.push(...checkedSection(report.checked ?? [], "healthy", L.checkedHealthy, L.checkedHealthyEmpty));
-  out.push(...checkedSection(report.checked ?? [], "not-checked", L.notChecked, L.notCheckedEmpty));
+  out.push(...checkedSection(report.checked ?? [], "not-checked", L.notChecked, L.notCheckedEmpty, L.collectHint));
   out.push(...custodySection(report.sources ?? [], lang, L));
 
   out.push("---", "");
@@ -268,7 +268,13 @@ function remediationBlock(r: Remediation, index: number, lang: Lang, L: Labels):
   return out;
 }
 
-function checkedSection(checked: readonly CheckedScenario[], status: CheckedScenario["status"], heading: string, empty: string): string[] {
+function checkedSection(
+  checked: readonly CheckedScenario[],
+  status: CheckedScenario["status"],
+  heading: string,
+  empty: string,
+  hint?: string,
+): string[] {
   const items = checked.filter((c) => c.status === status);
   const out = [`## ${mdText(heading)}`, ""];
   if (items.length === 0) return [...out, `_${mdText(empty)}_`, ""];
@@ -280,6 +286,7 @@ function checkedSection(checked: readonly CheckedScenario[], status: CheckedScen
     out.push(`- **${mdText(c.title)}** (${mdCode(c.scenario)})${first.trim() ? `: ${mdText(first)}` : ""}`);
     if (rest) out.push("", ...mdFence(rest, "bat").map((line) => (line ? `  ${line}` : line)), "");
   }
+  if (hint) out.push("", mdText(hint));
   out.push("");
   return out;
 }
