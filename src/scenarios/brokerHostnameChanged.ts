@@ -7,13 +7,17 @@
 // Reference: scenarios.md §3 (and §4 items 1, 2, 14).
 
 import type { StoredEvent } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { COLLECT, missingEvidenceText } from "./lib/collect.js";
-import { CHANNEL, LOG_FILE, PROVIDER, eventEvidence, fieldValues, newest, splitByWindow } from "./lib/events.js";
+import { sentences } from "./lib/configRegistry.js";
+import { CHANNEL, LOG_FILE, PROVIDER, fieldValues, splitByWindow, windowedEventEvidence } from "./lib/events.js";
+import { eventLogNeed, registryNeed, systemLogNeed } from "./lib/needs.js";
 import { KEY, collectedUnder, dwordValue, registryEvidence } from "./lib/registry.js";
 import { hostLabel, registryNames, renamesInLogs, renamesInRegistry, type LoggedRename, type RegistryRename } from "./lib/hostnames.js";
-import { type Bilingual, windowText, confidenceSentence } from "./lib/text.js";
+import { onlineScript } from "./lib/remediation.js";
+import { finding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
+import { type Bilingual, outsideWindowTag, windowedConfidenceSentence } from "./lib/text.js";
 
 export const BROKER_HOSTNAME_CHANGED = "broker-hostname-changed";
 
@@ -44,41 +48,11 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_BROKER_LOG: EvidenceNeed = {
-  id: "sessionbroker-log",
-  kind: "evtx",
-  description: "SessionBroker Operational log (2056; exists only with the RD Connection Broker role)",
-  path: LOG_FILE.sessionBroker,
-  collect: COLLECT.eventLog(LOG_FILE.sessionBroker),
-};
-const NEED_BROKER_CLIENT_LOG: EvidenceNeed = {
-  id: "sessionbroker-client-log",
-  kind: "evtx",
-  description: "SessionBroker-Client Operational log (1296)",
-  path: LOG_FILE.sessionBrokerClient,
-  collect: COLLECT.eventLog(LOG_FILE.sessionBrokerClient),
-};
-const NEED_SYSTEM_LOG: EvidenceNeed = {
-  id: "system-log",
-  kind: "evtx",
-  description: "System event log (the Computer field over time)",
-  path: LOG_FILE.system,
-  collect: COLLECT.systemLog,
-};
-const NEED_COMPUTER_NAME: EvidenceNeed = {
-  id: "computer-name",
-  kind: "registry",
-  description: "ComputerName and Tcpip parameters (Hostname, NV Hostname) of the control set in use",
-  path: KEY.computerName,
-  collect: `${COLLECT.computerName}\n${COLLECT.service("Tcpip")}`,
-};
-const NEED_ROLE: EvidenceNeed = {
-  id: "broker-role",
-  kind: "registry",
-  description: "RD Connection Broker service (Tssdis) and Server Manager's component cache",
-  path: `${KEY.services}\\Tssdis`,
-  collect: `${COLLECT.service("Tssdis")}\n${COLLECT.serverComponents}`,
-};
+const NEED_BROKER_LOG = eventLogNeed("sessionbroker-log", LOG_FILE.sessionBroker, "SessionBroker Operational log (2056; exists only with the RD Connection Broker role)");
+const NEED_BROKER_CLIENT_LOG = eventLogNeed("sessionbroker-client-log", LOG_FILE.sessionBrokerClient, "SessionBroker-Client Operational log (1296)");
+const NEED_SYSTEM_LOG = systemLogNeed("the Computer field over time");
+const NEED_COMPUTER_NAME = registryNeed("computer-name", "ComputerName and Tcpip parameters (Hostname, NV Hostname) of the control set in use", KEY.computerName, `${COLLECT.computerName}\n${COLLECT.service("Tcpip")}`);
+const NEED_ROLE = registryNeed("broker-role", "RD Connection Broker service (Tssdis) and Server Manager's component cache", `${KEY.services}\\Tssdis`, `${COLLECT.service("Tssdis")}\n${COLLECT.serverComponents}`);
 
 const needs = [NEED_BROKER_LOG, NEED_BROKER_CLIENT_LOG, NEED_SYSTEM_LOG, NEED_COMPUTER_NAME, NEED_ROLE];
 
@@ -175,12 +149,7 @@ interface Facts {
   brokerLogsCollected: boolean;
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  why: Bilingual;
-}
+type Rule = DecisionRule<Facts, SubCause>;
 
 /** scenarios.md §3.3. The first row that matches decides. */
 const DECISION: Rule[] = [
@@ -235,23 +204,19 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const rule = DECISION.find((r) => r.when(facts));
   if (!rule) return quiet(ctx, facts, renames);
 
-  const finding: Finding = {
-    scenario: BROKER_HOSTNAME_CHANGED,
-    confidence: rule.confidence,
-    subCause: rule.subCause,
+  return finding(BROKER_HOSTNAME_CHANGED, { confidence: rule.confidence, subCause: rule.subCause, why: rule.why[lang] }, {
     title: TITLE[rule.subCause][lang],
     cause: causeText(lang, rule.subCause, renames),
     explanation: explanationText(ctx, rule),
     evidence: [...renameEvidence(lang, renames, logSource(ctx)), ...role.evidence, ...eventList(lang, seen)],
     remediation: remediationFor(ctx, rule.subCause, renames),
-  };
-  return { findings: [finding], status: "finding", detail: rule.why[lang] };
+  });
 }
 
 function quiet(ctx: ScenarioContext, facts: Facts, renames: Renames | null): ScenarioResult {
   const { evidence, lang } = ctx;
   if (evidence.newestEventTime() === null && !evidence.hasRegistryUnder("HKLM\\SYSTEM")) {
-    return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_BROKER_LOG, NEED_BROKER_CLIENT_LOG, NEED_COMPUTER_NAME]) };
+    return notChecked(missingEvidenceText(lang, [NEED_BROKER_LOG, NEED_BROKER_CLIENT_LOG, NEED_COMPUTER_NAME]));
   }
   const role =
     facts.role === "absent"
@@ -265,7 +230,7 @@ function quiet(ctx: ScenarioContext, facts: Facts, renames: Renames | null): Sce
       ? ` なお、コンピューター名は ${renames.from} から ${renames.to} に変更されています。RDP の自己署名証明書は新しい名前で再発行されるため、クライアントに証明書の警告が表示されることがあります。`
       : ` Note: the computer was renamed from ${renames.from} to ${renames.to}; the self-signed RDP certificate is reissued under the new name, so clients may see a certificate warning.`
     : "";
-  return { findings: [], status: "healthy", detail: base + note };
+  return healthy(base + note);
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -288,7 +253,6 @@ function causeText(lang: Lang, subCause: SubCause, renames: Renames | null): str
 
 function explanationText(ctx: ScenarioContext, rule: Rule): string {
   const { lang } = ctx;
-  const window = windowText(lang, ctx.asOf, ctx.recencyDays);
   const fix =
     rule.subCause === "renamed"
       ? lang === "ja"
@@ -297,9 +261,7 @@ function explanationText(ctx: ScenarioContext, rule: Rule): string {
       : lang === "ja"
         ? "名前変更以外の原因 (WID サービスの停止、データベース ファイルの破損、高可用性構成の SQL Server への到達不能など) を、稼働中の VM で確認してください。"
         : "Look for a cause other than a rename on the running VM: the WID service stopped, a damaged database file, or (high-availability deployments) an unreachable SQL Server.";
-  const confidence =
-    confidenceSentence(lang, rule.confidence, rule.why[lang], window);
-  return lang === "ja" ? `${fix}${confidence}` : `${fix} ${confidence}`;
+  return sentences(lang, [fix, windowedConfidenceSentence(ctx, rule.confidence, rule.why[lang])]);
 }
 
 /** The event log the Computer names were read from (System when collected). */
@@ -332,12 +294,10 @@ function renameEvidence(lang: Lang, renames: Renames | null, source: string): Ev
 }
 
 function eventList(lang: Lang, seen: Observed): Evidence[] {
-  const events = seen.recent.length ? seen.recent : seen.stale;
-  const outside = seen.recent.length ? "" : lang === "ja" ? " [期間外]" : " [outside the window]";
-  return newest(events, 6).map((e) => {
+  return windowedEventEvidence(seen, 6, (e, outside) => {
     const quoted = fieldValues(e).some((v) => v.toLowerCase().includes(FRAGMENT[e.eventId]));
     const fragment = quoted ? (lang === "ja" ? " (メッセージ本文あり)" : " (message text present)") : "";
-    return eventEvidence(e, `${e.eventId}: ${EVENT_TEXT[e.eventId][lang]}${fragment}${outside}`);
+    return `${e.eventId}: ${EVENT_TEXT[e.eventId][lang]}${fragment}${outsideWindowTag(lang, outside)}`;
   });
 }
 
@@ -347,16 +307,11 @@ function eventList(lang: Lang, seen: Observed): Evidence[] {
 // rebuild-broker: staged, $Step = 'check' by default; 'remove' then reboot, then 'reinstall'.
 
 function remediationFor(ctx: ScenarioContext, subCause: SubCause, renames: Renames | null): Remediation[] {
-  const { lang } = ctx;
   const values = { previousName: renames?.from ?? "", currentName: renames?.to ?? "" };
-  const check = ctx.remediation(BROKER_HOSTNAME_CHANGED, "check-broker", "online", "powershell",
-    lang === "ja" ? "オンライン: ブローカーの状態と WID の利用状況を確認する (変更なし)" : "Online: check the broker and who uses the WID (changes nothing)", values);
+  const check = onlineScript(ctx, BROKER_HOSTNAME_CHANGED, "check-broker", { en: "Online: check the broker and who uses the WID (changes nothing)", ja: "オンライン: ブローカーの状態と WID の利用状況を確認する (変更なし)" }, values);
   if (subCause !== "renamed") return [check];
-  return [
-    check,
-    ctx.remediation(BROKER_HOSTNAME_CHANGED, "rebuild-broker", "online", "powershell",
-      lang === "ja" ? "オンライン: RD 接続ブローカーの役割と WID を再インストールして展開を再構築する (段階実行)" : "Online: reinstall the RD Connection Broker role and WID and rebuild the deployment (in stages)", values),
-  ];
+  const rebuild = onlineScript(ctx, BROKER_HOSTNAME_CHANGED, "rebuild-broker", { en: "Online: reinstall the RD Connection Broker role and WID and rebuild the deployment (in stages)", ja: "オンライン: RD 接続ブローカーの役割と WID を再インストールして展開を再構築する (段階実行)" }, values);
+  return [check, rebuild];
 }
 
 export const brokerHostnameChanged: Scenario = {

@@ -9,24 +9,17 @@
 // Reference: scenarios.md §5.9.
 
 import type { StoredRegistryValue } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { RDP_SERVICES } from "./data/services.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import {
-  CONFIG_KEY,
-  START_DISABLED,
-  START_TEXT,
-  configConfidenceSentence,
-  cappedVerdict,
-  isServiceAccount,
-  sentences,
-  serviceConfig,
-  type ServiceConfig,
-} from "./lib/configRegistry.js";
-import { CHANNEL, LOG_FILE, eventEvidence, newest, splitByWindow, type WindowedEvents } from "./lib/events.js";
+import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { CONFIG_KEY, START_DISABLED, configConfidenceSentence, isServiceAccount, sentences, serviceConfig, serviceDetail, type ServiceConfig } from "./lib/configRegistry.js";
+import { CHANNEL, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { serviceNeed, systemLogNeed } from "./lib/needs.js";
 import { collectedUnder, dwordValue, registryEvidence } from "./lib/registry.js";
+import { offlineAndOnline } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked, type ConfigDecisionRule } from "./lib/results.js";
 import { SCM_START_FAILURES, scmEventNote, serviceEvents } from "./lib/serviceEvents.js";
 import type { Bilingual } from "./lib/text.js";
 
@@ -55,27 +48,9 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_DHCP: EvidenceNeed = {
-  id: "dhcp-service",
-  kind: "registry",
-  description: "Services\\Dhcp of the control set in use (Start, ObjectName)",
-  path: CONFIG_KEY.service("Dhcp"),
-  collect: COLLECT_CONFIG.service("Dhcp"),
-};
-const NEED_TCPIP: EvidenceNeed = {
-  id: "tcpip",
-  kind: "registry",
-  description: "Services\\Tcpip (Parameters\\Interfaces\\*\\EnableDHCP)",
-  path: CONFIG_KEY.service("Tcpip"),
-  collect: COLLECT_CONFIG.service("Tcpip"),
-};
-const NEED_SYSTEM_LOG: EvidenceNeed = {
-  id: "system-log",
-  kind: "evtx",
-  description: "System event log (Service Control Manager 7000/7022/7023 for Dhcp)",
-  path: LOG_FILE.system,
-  collect: COLLECT_CONFIG.systemLog,
-};
+const NEED_DHCP = serviceNeed("dhcp-service", "Services\\Dhcp of the control set in use (Start, ObjectName)", ["Dhcp"]);
+const NEED_TCPIP = serviceNeed("tcpip", "Services\\Tcpip (Parameters\\Interfaces\\*\\EnableDHCP)", ["Tcpip"]);
+const NEED_SYSTEM_LOG = systemLogNeed("Service Control Manager 7000/7022/7023 for Dhcp");
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_DHCP, NEED_TCPIP, NEED_SYSTEM_LOG, NEED_SELECT];
@@ -113,13 +88,7 @@ interface Facts {
   events: WindowedEvents;
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  onConfig: boolean;
-  why: Bilingual;
-}
+type Rule = ConfigDecisionRule<Facts, SubCause>;
 
 const disabled = (f: Facts) => f.dhcp.startValue === START_DISABLED;
 const wrongAccount = (f: Facts) => f.dhcp.objectNameValue !== null && !isServiceAccount(f.dhcp.objectNameValue, "LocalService");
@@ -184,34 +153,26 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const rule = DECISION.find((r) => r.when(facts));
   if (!rule) return quiet(ctx, facts);
 
-  const { confidence, why } = cappedVerdict(ctx, rule.confidence, rule.why[lang], rule.onConfig);
-  const finding: Finding = {
-    scenario: DHCP_CLIENT_DISABLED,
-    confidence,
-    subCause: rule.subCause,
-    title: TITLE[rule.subCause][lang],
+  return configFinding(ctx, DHCP_CLIENT_DISABLED, rule, {
+    onSystemValue: rule.onConfig,
+    title: TITLE,
     cause: CAUSE[rule.subCause][lang],
-    explanation: explanationText(ctx, confidence, why),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why),
     evidence: collectEvidence(lang, facts),
     remediation: remediationFor(ctx),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const { lang, evidence } = ctx;
-  const ja = lang === "ja";
   const hasLog = evidence.hasChannel(CHANNEL.system);
-  if (!f.dhcp.collected && !hasLog) return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_DHCP, NEED_SYSTEM_LOG]) };
-  const parts: string[] = [];
-  if (f.dhcp.collected) {
-    const start = f.dhcp.startValue !== null ? `${f.dhcp.startValue} (${START_TEXT[f.dhcp.startValue]?.[lang] ?? "?"})` : ja ? "なし" : "absent";
-    parts.push(ja ? `DHCP Client: Start = ${start}、ObjectName = ${f.dhcp.objectNameValue ?? "なし"}。` : `DHCP Client: Start = ${start}, ObjectName = ${f.dhcp.objectNameValue ?? "absent"}.`);
-  } else {
-    parts.push(ja ? `Services\\Dhcp は収集されていません: ${NEED_DHCP.collect}` : `Services\\Dhcp was not collected: ${NEED_DHCP.collect}`);
-  }
-  if (hasLog) parts.push(ja ? "システム ログに DHCP Client の SCM 開始失敗はありません。" : "The System log has no SCM start failure of the DHCP Client.");
-  return { findings: [], status: "healthy", detail: parts.join(ja ? "" : " ") };
+  if (!f.dhcp.collected && !hasLog) return notChecked(missingEvidenceText(lang, [NEED_DHCP, NEED_SYSTEM_LOG]));
+  return healthy(
+    sentences(lang, [
+      serviceDetail(lang, "DHCP Client", f.dhcp, NEED_DHCP),
+      hasLog && (lang === "ja" ? "システム ログに DHCP Client の SCM 開始失敗はありません。" : "The System log has no SCM start failure of the DHCP Client."),
+    ]),
+  );
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -250,7 +211,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
       ? "ブート診断のスクリーンショットではログオン画面が正常に表示されるのに、どの方法でも接続できないのが特徴です。実行コマンドはネットワークが必要なため使えません。オンラインで直す場合はシリアル コンソールを使ってください。"
       : "The boot screenshot shows a normal logon screen, yet nothing connects. Run Command needs the network and does not work either: fix it offline, or online through the Serial Console.",
     configConfidenceSentence(lang, confidence, why),
-    ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    controlSetNote(ctx),
   ]);
 }
 
@@ -261,8 +222,7 @@ function collectEvidence(lang: Lang, f: Facts): Evidence[] {
   if (f.dhcp.objectName) out.push(registryEvidence(f.dhcp.objectName, ja ? "既定は NT Authority\\LocalService" : "the default is NT Authority\\LocalService"));
   for (const v of f.nics.dhcp.slice(0, 3)) out.push(registryEvidence(v, ja ? "この NIC は DHCP を使う設定" : "this NIC uses DHCP"));
   for (const v of f.nics.static.slice(0, 3)) out.push(registryEvidence(v, ja ? "静的アドレスの NIC" : "NIC with a static address"));
-  const events = f.events.recent.length ? f.events.recent : f.events.stale;
-  for (const e of newest(events, 5)) out.push(eventEvidence(e, scmEventNote(e, lang, f.events.recent.length === 0)));
+  out.push(...windowedEventEvidence(f.events, 5, (e, outside) => scmEventNote(e, lang, outside)));
   return out;
 }
 
@@ -272,11 +232,10 @@ function collectEvidence(lang: Lang, f: Facts): Evidence[] {
 // (Run Command needs the network this service provides).
 
 function remediationFor(ctx: ScenarioContext): Remediation[] {
-  const ja = ctx.lang === "ja";
-  return [
-    ctx.remediation(DHCP_CLIENT_DISABLED, "enable-dhcp-client", "offline", "cmd", ja ? "オフライン: DHCP Client サービスを自動開始に戻す" : "Offline: set the DHCP Client service back to automatic"),
-    ctx.remediation(DHCP_CLIENT_DISABLED, "enable-dhcp-client", "online", "powershell", ja ? "オンライン (シリアル コンソールのみ): DHCP Client サービスを自動開始に戻して開始する" : "Online (Serial Console only): set the DHCP Client service back to automatic and start it"),
-  ];
+  return offlineAndOnline(ctx, DHCP_CLIENT_DISABLED, "enable-dhcp-client", {
+    offline: { en: "Offline: set the DHCP Client service back to automatic", ja: "オフライン: DHCP Client サービスを自動開始に戻す" },
+    online: { en: "Online (Serial Console only): set the DHCP Client service back to automatic and start it", ja: "オンライン (シリアル コンソールのみ): DHCP Client サービスを自動開始に戻して開始する" },
+  });
 }
 
 export const dhcpClientDisabled: Scenario = {

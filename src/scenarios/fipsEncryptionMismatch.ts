@@ -9,22 +9,15 @@
 // Reference: scenarios.md §5.6, §2.2.
 
 import type { StoredRegistryValue } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import {
-  CONFIG_KEY,
-  configConfidenceSentence,
-  cappedVerdict,
-  describeValue,
-  dwordAt,
-  groupPolicyNote,
-  policyFirstDword,
-  sentences,
-  type PolicyFirstDword,
-} from "./lib/configRegistry.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { CONFIG_KEY, configConfidenceSentence, dwordAt, groupPolicyNote, policyFirstDword, policyFirstEvidence, sentences, valueDetail, valueSentence, type PolicyFirstDword } from "./lib/configRegistry.js";
+import { lsaNeed, terminalServerNeed } from "./lib/needs.js";
 import { collectedUnder, registryEvidence } from "./lib/registry.js";
+import { offlineAndOnline } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
 import type { Bilingual } from "./lib/text.js";
 
 export const FIPS_ENCRYPTION_MISMATCH = "fips-encryption-mismatch";
@@ -52,20 +45,8 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_LSA: EvidenceNeed = {
-  id: "lsa",
-  kind: "registry",
-  description: "Control\\Lsa with FIPSAlgorithmPolicy, of the control set in use",
-  path: CONFIG_KEY.lsa,
-  collect: COLLECT_CONFIG.lsa,
-};
-const NEED_TERMINAL_SERVER: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key (RDP-Tcp\\MinEncryptionLevel) and its policy",
-  path: CONFIG_KEY.rdpTcp,
-  collect: `${COLLECT_CONFIG.terminalServer}\n${COLLECT_CONFIG.policies}`,
-};
+const NEED_LSA = lsaNeed("Control\\Lsa with FIPSAlgorithmPolicy, of the control set in use");
+const NEED_TERMINAL_SERVER = terminalServerNeed("Terminal Server key (RDP-Tcp\\MinEncryptionLevel) and its policy", CONFIG_KEY.rdpTcp, { withPolicies: true });
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_LSA, NEED_TERMINAL_SERVER, NEED_SELECT];
@@ -83,12 +64,7 @@ interface Facts {
   level: PolicyFirstDword;
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  why: Bilingual;
-}
+type Rule = DecisionRule<Facts, SubCause>;
 
 /** scenarios.md §5.6. */
 const DECISION: Rule[] = [
@@ -126,37 +102,26 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const rule = DECISION.find((r) => r.when(facts));
   if (!rule) return quiet(ctx, facts);
 
-  const { confidence, why } = cappedVerdict(ctx, rule.confidence, rule.why[lang], facts.fips.value === 1 || !facts.level.fromPolicy);
-  const finding: Finding = {
-    scenario: FIPS_ENCRYPTION_MISMATCH,
-    confidence,
-    subCause: rule.subCause,
-    title: TITLE[rule.subCause][lang],
+  return configFinding(ctx, FIPS_ENCRYPTION_MISMATCH, rule, {
+    onSystemValue: facts.fips.value === 1 || !facts.level.fromPolicy,
+    title: TITLE,
     cause: CAUSE[rule.subCause][lang],
-    explanation: explanationText(ctx, confidence, why, facts),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why, facts),
     evidence: collectEvidence(lang, facts),
     remediation: remediationFor(ctx),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const { lang, evidence } = ctx;
-  const ja = lang === "ja";
   const lsaCollected = collectedUnder(evidence, CONFIG_KEY.lsa);
-  if (!lsaCollected && f.level.value === null) {
-    return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_LSA, NEED_TERMINAL_SERVER]) };
-  }
-  const parts: string[] = [];
-  parts.push(
-    f.fips.stored
-      ? ja ? `${describeValue(lang, f.fips.stored)}。` : `${describeValue(lang, f.fips.stored)}.`
-      : lsaCollected
-        ? ja ? "FIPS アルゴリズムは強制されていません (値なし)。" : "FIPS algorithms are not enforced (no value)."
-        : ja ? `Control\\Lsa は収集されていません: ${NEED_LSA.collect}` : `Control\\Lsa was not collected: ${NEED_LSA.collect}`,
+  if (!lsaCollected && f.level.value === null) return notChecked(missingEvidenceText(lang, [NEED_LSA, NEED_TERMINAL_SERVER]));
+  return healthy(
+    sentences(lang, [
+      valueDetail(lang, f.fips.stored, lsaCollected, { en: "FIPS algorithms are not enforced (no value).", ja: "FIPS アルゴリズムは強制されていません (値なし)。" }, { what: "Control\\Lsa", need: NEED_LSA }),
+      f.level.stored && valueSentence(lang, f.level.stored, f.level.fromPolicy),
+    ]),
   );
-  if (f.level.stored) parts.push(ja ? `${describeValue(lang, f.level.stored, f.level.fromPolicy)}。` : `${describeValue(lang, f.level.stored, f.level.fromPolicy)}.`);
-  return { findings: [], status: "healthy", detail: parts.join(ja ? "" : " ") };
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -191,7 +156,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
       ? "現在の mstsc はどちらか一方だけなら通常は接続できるため、これだけを原因と断定しないでください。FIPS はコンプライアンス要件で意図的に有効にされていることが多いため、無効にする前に VM の所有者に確認してください。変更後は再起動が必要です。"
       : "Current mstsc usually copes with either setting alone, so do not take this as the only cause. FIPS is often on for compliance reasons: check with the VM's owner before turning it off. Changes need a restart.",
     f.level.fromPolicy && groupPolicyNote(lang),
-    ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    controlSetNote(ctx),
   ]);
 }
 
@@ -199,8 +164,7 @@ function collectEvidence(lang: Lang, f: Facts): Evidence[] {
   const ja = lang === "ja";
   const out: Evidence[] = [];
   if (f.fips.stored) out.push(registryEvidence(f.fips.stored, ja ? "1 = FIPS 準拠アルゴリズムのみ" : "1 = FIPS-compliant algorithms only"));
-  if (f.level.policy) out.push(registryEvidence(f.level.policy, ja ? "ポリシー: ローカル設定より優先 (4 = FIPS)" : "policy: wins over the local setting (4 = FIPS)"));
-  if (f.level.local) out.push(registryEvidence(f.level.local, f.level.fromPolicy ? (ja ? "ローカル設定 (ポリシーで上書き)" : "local setting (overridden by the policy)") : ja ? "1 低、2 クライアント互換、3 高、4 FIPS" : "1 low, 2 client compatible, 3 high, 4 FIPS"));
+  out.push(...policyFirstEvidence(lang, f.level, { en: "1 low, 2 client compatible, 3 high, 4 FIPS", ja: "1 低、2 クライアント互換、3 高、4 FIPS" }, " (4 = FIPS)"));
   return out;
 }
 
@@ -210,11 +174,10 @@ function collectEvidence(lang: Lang, f: Facts): Evidence[] {
 // change (the article's fix, written with reg add). Restart afterwards.
 
 function remediationFor(ctx: ScenarioContext): Remediation[] {
-  const ja = ctx.lang === "ja";
-  return [
-    ctx.remediation(FIPS_ENCRYPTION_MISMATCH, "relax-fips", "offline", "cmd", ja ? "オフライン: FIPS の強制を解除し、MinEncryptionLevel を 2 にする" : "Offline: stop enforcing FIPS and set MinEncryptionLevel to 2"),
-    ctx.remediation(FIPS_ENCRYPTION_MISMATCH, "relax-fips", "online", "powershell", ja ? "オンライン: FIPS の強制を解除し、MinEncryptionLevel を 2 にする (再起動が必要)" : "Online: stop enforcing FIPS and set MinEncryptionLevel to 2 (restart needed)"),
-  ];
+  return offlineAndOnline(ctx, FIPS_ENCRYPTION_MISMATCH, "relax-fips", {
+    offline: { en: "Offline: stop enforcing FIPS and set MinEncryptionLevel to 2", ja: "オフライン: FIPS の強制を解除し、MinEncryptionLevel を 2 にする" },
+    online: { en: "Online: stop enforcing FIPS and set MinEncryptionLevel to 2 (restart needed)", ja: "オンライン: FIPS の強制を解除し、MinEncryptionLevel を 2 にする (再起動が必要)" },
+  });
 }
 
 export const fipsEncryptionMismatch: Scenario = {

@@ -12,11 +12,11 @@
 // RDP rule back on instead and leaves the firewall running.
 // Reference: scenarios.md §5.7 (and §4: the firewall article builds 'ControlSet00'+$n, wrong for n ≥ 10).
 
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import { CONFIG_KEY, DEFAULT_RDP_PORT, configConfidenceSentence, cappedVerdict, dwordAt, groupPolicyNote, sentences } from "./lib/configRegistry.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { CONFIG_KEY, DEFAULT_RDP_PORT, configConfidenceSentence, dwordAt, groupPolicyNote, sentences } from "./lib/configRegistry.js";
 import {
   ADMITS,
   BLOCKS,
@@ -29,7 +29,10 @@ import {
   type FirewallRule,
   type ProfileVerdict,
 } from "./lib/firewall.js";
+import { firewallNeed, firewallPolicyNeed, terminalServerNeed } from "./lib/needs.js";
 import { registryEvidence, registrySourceOf } from "./lib/registry.js";
+import { offlineAndOnline } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked } from "./lib/results.js";
 import { list, type Bilingual } from "./lib/text.js";
 
 export const GUEST_FIREWALL_BLOCKS_RDP = "guest-firewall-blocks-rdp";
@@ -59,27 +62,9 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_FIREWALL: EvidenceNeed = {
-  id: "firewall",
-  kind: "registry",
-  description: "Windows Firewall profiles and rules of the control set in use (SharedAccess\\Parameters\\FirewallPolicy)",
-  path: CONFIG_KEY.firewallPolicy,
-  collect: COLLECT_CONFIG.firewall,
-};
-const NEED_FIREWALL_POLICY: EvidenceNeed = {
-  id: "firewall-policy",
-  kind: "registry",
-  description: "Windows Firewall Group Policy (SOFTWARE\\Policies\\Microsoft\\WindowsFirewall), which wins",
-  path: CONFIG_KEY.firewallGpo,
-  collect: COLLECT_CONFIG.policies,
-};
-const NEED_RDP_TCP: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key (RDP-Tcp\\PortNumber, the port the rules must admit)",
-  path: CONFIG_KEY.rdpTcp,
-  collect: COLLECT_CONFIG.terminalServer,
-};
+const NEED_FIREWALL = firewallNeed("Windows Firewall profiles and rules of the control set in use (SharedAccess\\Parameters\\FirewallPolicy)");
+const NEED_FIREWALL_POLICY = firewallPolicyNeed("Windows Firewall Group Policy (SOFTWARE\\Policies\\Microsoft\\WindowsFirewall), which wins");
+const NEED_RDP_TCP = terminalServerNeed("Terminal Server key (RDP-Tcp\\PortNumber, the port the rules must admit)", CONFIG_KEY.rdpTcp);
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_FIREWALL, NEED_FIREWALL_POLICY, NEED_RDP_TCP, NEED_SELECT];
@@ -128,9 +113,7 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const ja = lang === "ja";
   const port = dwordAt(evidence, CONFIG_KEY.rdpTcp, "PortNumber").value ?? DEFAULT_RDP_PORT;
   const firewall = analyzeFirewall(evidence, port);
-  if (!firewall.collected) {
-    return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_FIREWALL, NEED_FIREWALL_POLICY]) };
-  }
+  if (!firewall.collected) return notChecked(missingEvidenceText(lang, [NEED_FIREWALL, NEED_FIREWALL_POLICY]));
   const enabled = firewall.profiles.filter((p) => p.enabled);
   const blocking = enabled.filter((p) => BLOCKS(p.admission));
   const facts: Facts = { port, firewall, enabled, blocking };
@@ -139,13 +122,11 @@ function detect(ctx: ScenarioContext): ScenarioResult {
     const at3389 = analyzeFirewall(evidence, DEFAULT_RDP_PORT);
     const consequence = blocking.every((b) => ADMITS(at3389.profiles.find((p) => p.profile === b.profile)!.admission));
     if (consequence) {
-      return {
-        findings: [],
-        status: "healthy",
-        detail: ja
+      return healthy(
+        ja
           ? `ファイアウォールは 3389 を許可していますが、RDP が待ち受けるポート ${port} は許可していません。これはポート変更の結果で、rdp-port-changed が報告します。`
           : `The firewall admits 3389 but not port ${port}, where RDP listens: a consequence of the port change, which rdp-port-changed reports.`,
-      };
+      );
     }
   }
   if (!blocking.length) return quiet(ctx, facts);
@@ -160,19 +141,15 @@ function detect(ctx: ScenarioContext): ScenarioResult {
     : ja
       ? `${list(lang, blocking.map((p) => p.profile))} プロファイルでポート ${port} への受信 TCP がブロックされます (NIC がどのプロファイルかは証拠にありません)`
       : `inbound TCP to port ${port} is blocked on the ${list(lang, blocking.map((p) => p.profile))} profile(s) (which profile the NIC is on is not in the evidence)`;
-  const { confidence, why } = cappedVerdict(ctx, base, baseWhy, !restsOnPolicy(facts));
   const blockRules = uniqueRules(blocking.flatMap((p) => p.blockRules));
-  const finding: Finding = {
-    scenario: GUEST_FIREWALL_BLOCKS_RDP,
-    confidence,
-    subCause,
-    title: TITLE[subCause][lang],
+  return configFinding(ctx, GUEST_FIREWALL_BLOCKS_RDP, { confidence: base, subCause, why: baseWhy }, {
+    onSystemValue: !restsOnPolicy(facts),
+    title: TITLE,
     cause: causeText(lang, subCause, facts),
-    explanation: explanationText(ctx, confidence, why, facts, blockRules),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why, facts, blockRules),
     evidence: collectEvidence(ctx, facts, blockRules),
     remediation: remediationFor(ctx, port, blockRules),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
@@ -180,15 +157,12 @@ function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const ja = lang === "ja";
   const unknown = f.enabled.filter((p) => p.admission === "unknown");
   if (unknown.length) {
-    return {
-      findings: [],
-      status: "not-checked",
-      detail:
-        (ja
-          ? `${list(lang, unknown.map((p) => p.profile))} プロファイルのファイアウォールは有効ですが、FirewallRules が収集されていないため RDP が許可されるか判断できません。`
-          : `The firewall is on for the ${list(lang, unknown.map((p) => p.profile))} profile(s), but FirewallRules was not collected, so whether RDP is admitted cannot be told. `) +
+    return notChecked(
+      (ja
+        ? `${list(lang, unknown.map((p) => p.profile))} プロファイルのファイアウォールは有効ですが、FirewallRules が収集されていないため RDP が許可されるか判断できません。`
+        : `The firewall is on for the ${list(lang, unknown.map((p) => p.profile))} profile(s), but FirewallRules was not collected, so whether RDP is admitted cannot be told. `) +
         missingEvidenceText(lang, [NEED_FIREWALL]),
-    };
+    );
   }
   const problems = f.firewall.rdpRules.map((r) => ({ r, problem: rdpRuleProblem(r, f.port) })).filter((x) => x.problem !== null);
   const note = problems.length
@@ -196,11 +170,7 @@ function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
       ? ` 既定の ${RDP_RULE_NAME} 規則は ${problems.map((p) => p.problem).join("、")} ですが、他の規則または設定で RDP は許可されています。`
       : ` The built-in ${RDP_RULE_NAME} rule is ${problems.map((p) => p.problem).join(", ")}, but other rules or settings admit RDP.`
     : "";
-  return {
-    findings: [],
-    status: "healthy",
-    detail: (ja ? `ポート ${f.port} に対するゲストのファイアウォール: ${profileObservations(lang, f.firewall)}。` : `Guest firewall for port ${f.port}: ${profileObservations(lang, f.firewall)}.`) + note,
-  };
+  return healthy((ja ? `ポート ${f.port} に対するゲストのファイアウォール: ${profileObservations(lang, f.firewall)}。` : `Guest firewall for port ${f.port}: ${profileObservations(lang, f.firewall)}.`) + note);
 }
 
 function uniqueRules(rules: FirewallRule[]): FirewallRule[] {
@@ -263,7 +233,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
         ? `ブロック規則 ${blockRules.map((r) => r.id).join("、")} はオンラインで無効にします (オフライン スクリプトでは変更しません)。`
         : `The Block rule(s) ${blockRules.map((r) => r.id).join(", ")} are disabled by the online script (the offline script leaves them).`),
     fromPolicy && groupPolicyNote(lang),
-    ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    controlSetNote(ctx),
   ]);
 }
 
@@ -301,12 +271,11 @@ function collectEvidence(ctx: ScenarioContext, f: Facts, blockRules: FirewallRul
 // allow-rdp (online): the same with the NetSecurity cmdlets, and disables the Block rules found.
 
 function remediationFor(ctx: ScenarioContext, port: number, blockRules: FirewallRule[]): Remediation[] {
-  const ja = ctx.lang === "ja";
   const values = { port: String(port), blockRules: blockRules.filter((r) => !r.fromPolicy).map((r) => r.id).join(",") };
-  return [
-    ctx.remediation(GUEST_FIREWALL_BLOCKS_RDP, "allow-rdp", "offline", "cmd", ja ? "オフライン: ファイアウォールを有効にしたまま RDP の規則を有効にする" : "Offline: turn the RDP rule back on, leaving the firewall on", values),
-    ctx.remediation(GUEST_FIREWALL_BLOCKS_RDP, "allow-rdp", "online", "powershell", ja ? "オンライン: RDP の規則を有効にし、RDP をブロックする規則を無効にする" : "Online: turn the RDP rule on and disable the rules that block RDP", values),
-  ];
+  return offlineAndOnline(ctx, GUEST_FIREWALL_BLOCKS_RDP, "allow-rdp", {
+    offline: { en: "Offline: turn the RDP rule back on, leaving the firewall on", ja: "オフライン: ファイアウォールを有効にしたまま RDP の規則を有効にする" },
+    online: { en: "Online: turn the RDP rule on and disable the rules that block RDP", ja: "オンライン: RDP の規則を有効にし、RDP をブロックする規則を無効にする" },
+  }, values);
 }
 
 export const guestFirewallBlocksRdp: Scenario = {

@@ -14,21 +14,15 @@
 // Reference: scenarios.md §5.5.
 
 import type { StoredRegistryValue } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import {
-  CONFIG_KEY,
-  configConfidenceSentence,
-  cappedVerdict,
-  describeValue,
-  dwordAt,
-  policyFirstDword,
-  sentences,
-  type PolicyFirstDword,
-} from "./lib/configRegistry.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { CONFIG_KEY, configConfidenceSentence, dwordAt, policyFirstDword, sentences, valueDetail, type PolicyFirstDword } from "./lib/configRegistry.js";
+import { lsaNeed, registryNeed, terminalServerNeed } from "./lib/needs.js";
 import { collectedUnder, registryEvidence } from "./lib/registry.js";
+import { offlineAndOnline, offlineFirst } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked, type ConfigDecisionRule } from "./lib/results.js";
 import type { Bilingual } from "./lib/text.js";
 
 export const NLA_CREDSSP_POLICY = "nla-credssp-policy";
@@ -58,27 +52,9 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_LSA: EvidenceNeed = {
-  id: "lsa",
-  kind: "registry",
-  description: "Control\\Lsa of the control set in use (disabledomaincreds)",
-  path: CONFIG_KEY.lsa,
-  collect: COLLECT_CONFIG.lsa,
-};
-const NEED_CREDSSP: EvidenceNeed = {
-  id: "credssp-policy",
-  kind: "registry",
-  description: "Policies\\System with CredSSP\\Parameters (AllowEncryptionOracle)",
-  path: CONFIG_KEY.policiesSystem,
-  collect: COLLECT_CONFIG.policiesSystem,
-};
-const NEED_TERMINAL_SERVER: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key (RDP-Tcp\\UserAuthentication) and its policy",
-  path: CONFIG_KEY.rdpTcp,
-  collect: `${COLLECT_CONFIG.terminalServer}\n${COLLECT_CONFIG.policies}`,
-};
+const NEED_LSA = lsaNeed("Control\\Lsa of the control set in use (disabledomaincreds)");
+const NEED_CREDSSP = registryNeed("credssp-policy", "Policies\\System with CredSSP\\Parameters (AllowEncryptionOracle)", CONFIG_KEY.policiesSystem, COLLECT_CONFIG.policiesSystem);
+const NEED_TERMINAL_SERVER = terminalServerNeed("Terminal Server key (RDP-Tcp\\UserAuthentication) and its policy", CONFIG_KEY.rdpTcp, { withPolicies: true });
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_LSA, NEED_CREDSSP, NEED_TERMINAL_SERVER, NEED_SELECT];
@@ -95,13 +71,7 @@ interface Facts {
   oracle: { value: number | null; stored: StoredRegistryValue | undefined };
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  onSystem: boolean;
-  why: Bilingual;
-}
+type Rule = ConfigDecisionRule<Facts, SubCause>;
 
 /** scenarios.md §5.5. The first row that matches decides; the other fault, if any, is listed too. */
 const DECISION: Rule[] = [
@@ -109,21 +79,21 @@ const DECISION: Rule[] = [
     when: (f) => f.domainCreds.value === 1 && f.nla.value === 1,
     confidence: "high",
     subCause: "domain-credentials-refused",
-    onSystem: true,
+    onConfig: true,
     why: { en: "NLA is required and Lsa\\disabledomaincreds = 1: domain credentials are refused", ja: "NLA が必須で Lsa\\disabledomaincreds = 1 のため、ドメインの資格情報が拒否されます" },
   },
   {
     when: (f) => f.domainCreds.value === 1 && f.nla.value === null,
     confidence: "medium",
     subCause: "domain-credentials-refused",
-    onSystem: true,
+    onConfig: true,
     why: { en: "Lsa\\disabledomaincreds = 1; whether NLA is required is not in the evidence (it is on by default)", ja: "Lsa\\disabledomaincreds = 1 です。NLA が必須かどうかは証拠にありません (既定では有効)" },
   },
   {
     when: (f) => f.oracle.value === 0,
     confidence: "medium",
     subCause: "force-updated-clients",
-    onSystem: false,
+    onConfig: false,
     why: { en: "AllowEncryptionOracle = 0 (Force Updated Clients): clients without the 2018 CredSSP update are refused", ja: "AllowEncryptionOracle = 0 (更新されたクライアントを強制) のため、2018 年の CredSSP 更新プログラムを適用していないクライアントは拒否されます" },
   },
 ];
@@ -140,19 +110,15 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const rule = DECISION.find((r) => r.when(facts));
   if (!rule) return quiet(ctx, facts);
 
-  const { confidence, why } = cappedVerdict(ctx, rule.confidence, rule.why[lang], rule.onSystem);
   const alsoOracle = rule.subCause !== "force-updated-clients" && facts.oracle.value === 0;
-  const finding: Finding = {
-    scenario: NLA_CREDSSP_POLICY,
-    confidence,
-    subCause: rule.subCause,
-    title: TITLE[rule.subCause][lang],
+  return configFinding(ctx, NLA_CREDSSP_POLICY, rule, {
+    onSystemValue: rule.onConfig,
+    title: TITLE,
     cause: CAUSE[rule.subCause][lang],
-    explanation: explanationText(ctx, confidence, why, rule.subCause, alsoOracle),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why, rule.subCause, alsoOracle),
     evidence: collectEvidence(lang, facts),
     remediation: remediationFor(ctx, rule.subCause, alsoOracle),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
@@ -160,41 +126,20 @@ function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const ja = lang === "ja";
   const lsaCollected = collectedUnder(evidence, CONFIG_KEY.lsa);
   const credSspCollected = collectedUnder(evidence, CONFIG_KEY.policiesSystem);
-  if (!lsaCollected && !credSspCollected) {
-    return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_LSA, NEED_CREDSSP]) };
-  }
-  const parts: string[] = [];
+  if (!lsaCollected && !credSspCollected) return notChecked(missingEvidenceText(lang, [NEED_LSA, NEED_CREDSSP]));
   const nla = f.nla.value === null ? (ja ? "不明" : "unknown") : f.nla.value === 1 ? (ja ? "必須" : "required") : ja ? "不要" : "not required";
-  parts.push(ja ? `NLA: ${nla}。` : `NLA: ${nla}.`);
-  if (lsaCollected) {
-    parts.push(
-      f.domainCreds.stored
-        ? ja ? `${describeValue(lang, f.domainCreds.stored)}。` : `${describeValue(lang, f.domainCreds.stored)}.`
-        : ja ? "disabledomaincreds は設定されていません (ドメインの資格情報は許可)。" : "disabledomaincreds is not set (domain credentials allowed).",
-    );
-    if (f.domainCreds.value === 1) {
-      parts.push(ja ? "NLA が不要なため、この設定で RDP が拒否されることはありません。" : "NLA is not required, so this does not block RDP.");
-    }
-  } else {
-    parts.push(ja ? `Control\\Lsa は収集されていません: ${NEED_LSA.collect}` : `Control\\Lsa was not collected: ${NEED_LSA.collect}`);
-  }
-  if (credSspCollected) {
-    parts.push(
-      f.oracle.stored
-        ? ja ? `${describeValue(lang, f.oracle.stored)}。` : `${describeValue(lang, f.oracle.stored)}.`
-        : ja ? "AllowEncryptionOracle は設定されていません (既定の Mitigated)。" : "AllowEncryptionOracle is not set (Mitigated, the default).",
-    );
-    if (f.oracle.value === 2) {
-      parts.push(
-        ja
+  return healthy(
+    sentences(lang, [
+      ja ? `NLA: ${nla}。` : `NLA: ${nla}.`,
+      valueDetail(lang, f.domainCreds.stored, lsaCollected, { en: "disabledomaincreds is not set (domain credentials allowed).", ja: "disabledomaincreds は設定されていません (ドメインの資格情報は許可)。" }, { what: "Control\\Lsa", need: NEED_LSA }),
+      f.domainCreds.value === 1 && (ja ? "NLA が不要なため、この設定で RDP が拒否されることはありません。" : "NLA is not required, so this does not block RDP."),
+      valueDetail(lang, f.oracle.stored, credSspCollected, { en: "AllowEncryptionOracle is not set (Mitigated, the default).", ja: "AllowEncryptionOracle は設定されていません (既定の Mitigated)。" }, { what: "Policies\\System", need: NEED_CREDSSP }),
+      f.oracle.value === 2 &&
+        (ja
           ? "AllowEncryptionOracle = 2 (Vulnerable) は RDP を妨げませんが、CVE-2018-0886 の対策を無効にしています。1 に戻すことを検討してください。"
-          : "AllowEncryptionOracle = 2 (Vulnerable) does not block RDP but turns off the CVE-2018-0886 protection: consider setting it back to 1.",
-      );
-    }
-  } else {
-    parts.push(ja ? `Policies\\System は収集されていません: ${NEED_CREDSSP.collect}` : `Policies\\System was not collected: ${NEED_CREDSSP.collect}`);
-  }
-  return { findings: [], status: "healthy", detail: parts.join(ja ? "" : " ") };
+          : "AllowEncryptionOracle = 2 (Vulnerable) does not block RDP but turns off the CVE-2018-0886 protection: consider setting it back to 1."),
+    ]),
+  );
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -232,7 +177,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
       (ja
         ? "また、AllowEncryptionOracle = 0 のため、更新プログラム未適用のクライアントも拒否されます。"
         : "AllowEncryptionOracle = 0 is set as well, so unpatched clients are refused too."),
-    ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    controlSetNote(ctx),
   ]);
 }
 
@@ -251,21 +196,24 @@ function collectEvidence(lang: Lang, f: Facts): Evidence[] {
 // credssp-mitigated: AllowEncryptionOracle 0 → 1 (Mitigated, Windows' default); never 2.
 
 function remediationFor(ctx: ScenarioContext, subCause: SubCause, alsoOracle: boolean): Remediation[] {
-  const ja = ctx.lang === "ja";
   const out: Remediation[] = [];
   if (subCause === "domain-credentials-refused") {
     out.push(
-      ctx.remediation(NLA_CREDSSP_POLICY, "allow-domain-credentials", "offline", "cmd", ja ? "オフライン: disabledomaincreds を 0 にする" : "Offline: set disabledomaincreds to 0"),
-      ctx.remediation(NLA_CREDSSP_POLICY, "allow-domain-credentials", "online", "powershell", ja ? "オンライン: disabledomaincreds を 0 にする" : "Online: set disabledomaincreds to 0"),
+      ...offlineAndOnline(ctx, NLA_CREDSSP_POLICY, "allow-domain-credentials", {
+        offline: { en: "Offline: set disabledomaincreds to 0", ja: "オフライン: disabledomaincreds を 0 にする" },
+        online: { en: "Online: set disabledomaincreds to 0", ja: "オンライン: disabledomaincreds を 0 にする" },
+      }),
     );
   }
   if (subCause === "force-updated-clients" || alsoOracle) {
     out.push(
-      ctx.remediation(NLA_CREDSSP_POLICY, "credssp-mitigated", "offline", "cmd", ja ? "オフライン: AllowEncryptionOracle を 1 (Mitigated、既定) にする" : "Offline: set AllowEncryptionOracle to 1 (Mitigated, the default)"),
-      ctx.remediation(NLA_CREDSSP_POLICY, "credssp-mitigated", "online", "powershell", ja ? "オンライン: AllowEncryptionOracle を 1 (Mitigated、既定) にする" : "Online: set AllowEncryptionOracle to 1 (Mitigated, the default)"),
+      ...offlineAndOnline(ctx, NLA_CREDSSP_POLICY, "credssp-mitigated", {
+        offline: { en: "Offline: set AllowEncryptionOracle to 1 (Mitigated, the default)", ja: "オフライン: AllowEncryptionOracle を 1 (Mitigated、既定) にする" },
+        online: { en: "Online: set AllowEncryptionOracle to 1 (Mitigated, the default)", ja: "オンライン: AllowEncryptionOracle を 1 (Mitigated、既定) にする" },
+      }),
     );
   }
-  return [...out.filter((r) => r.variant === "offline"), ...out.filter((r) => r.variant === "online")];
+  return offlineFirst(out);
 }
 
 export const nlaCredsspPolicy: Scenario = {

@@ -13,11 +13,10 @@
 // Reference: scenarios.md §5.10.
 
 import type { StoredEvent } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT_CONFIG } from "./lib/collectConfig.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { missingEvidenceText } from "./lib/collect.js";
-import { CONFIG_KEY, DEFAULT_RDP_PORT, configConfidenceSentence, dwordAt, sentences } from "./lib/configRegistry.js";
+import { CONFIG_KEY, DEFAULT_RDP_PORT, dwordAt, sentences } from "./lib/configRegistry.js";
 import { LOG_FILE, PROVIDER, eventEvidence, fieldValue, newest, splitByWindow } from "./lib/events.js";
 import {
   BRUTE_FORCE_THRESHOLDS,
@@ -29,7 +28,10 @@ import {
   type Burst,
   type Failure,
 } from "./lib/logonFailures.js";
-import { windowText, type Bilingual } from "./lib/text.js";
+import { eventLogNeed } from "./lib/needs.js";
+import { onlineScript } from "./lib/remediation.js";
+import { finding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
+import { contextWindowText, windowedConfidenceSentence, type Bilingual } from "./lib/text.js";
 
 export const RDP_BRUTE_FORCE = "rdp-brute-force";
 
@@ -60,27 +62,9 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_SECURITY_LOG: EvidenceNeed = {
-  id: "security-log",
-  kind: "evtx",
-  description: "Security event log (4625 failed logons, 4624 successful ones)",
-  path: "Security.evtx",
-  collect: COLLECT_CONFIG.securityLog,
-};
-const NEED_RDPCORETS_LOG: EvidenceNeed = {
-  id: "rdpcorets-log",
-  kind: "evtx",
-  description: "RdpCoreTS operational log (140: failed credentials, when Security auditing is off)",
-  path: LOG_FILE.rdpCoreTs,
-  collect: COLLECT_CONFIG.eventLog(LOG_FILE.rdpCoreTs),
-};
-const NEED_RCM_LOG: EvidenceNeed = {
-  id: "rcm-operational-log",
-  kind: "evtx",
-  description: "RemoteConnectionManager operational log (1149: who logged on successfully, and from where)",
-  path: LOG_FILE.rcmOperational,
-  collect: COLLECT_CONFIG.eventLog(LOG_FILE.rcmOperational),
-};
+const NEED_SECURITY_LOG = eventLogNeed("security-log", "Security.evtx", "Security event log (4625 failed logons, 4624 successful ones)");
+const NEED_RDPCORETS_LOG = eventLogNeed("rdpcorets-log", LOG_FILE.rdpCoreTs, "RdpCoreTS operational log (140: failed credentials, when Security auditing is off)");
+const NEED_RCM_LOG = eventLogNeed("rcm-operational-log", LOG_FILE.rcmOperational, "RemoteConnectionManager operational log (1149: who logged on successfully, and from where)");
 
 const needs = [NEED_SECURITY_LOG, NEED_RDPCORETS_LOG, NEED_RCM_LOG];
 
@@ -145,12 +129,7 @@ interface Facts {
   legit: Legit;
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  why: (f: Facts, lang: Lang) => string;
-}
+type Rule = DecisionRule<Facts, SubCause, (f: Facts, lang: Lang) => string>;
 
 const burstText = (lang: Lang, b: Burst, kind: Source["kind"]) => {
   const what = kind === "security" ? (lang === "ja" ? "セキュリティ 4625" : "Security 4625") : "RdpCoreTS 140";
@@ -195,17 +174,13 @@ function detect(ctx: ScenarioContext): ScenarioResult {
 
   const why = rule.why(facts, lang);
   const shown = facts.decisive ?? (security.staleBurst ? { ...security, burst: security.staleBurst } : { ...rdpCoreTs, burst: rdpCoreTs.staleBurst });
-  const finding: Finding = {
-    scenario: RDP_BRUTE_FORCE,
-    confidence: rule.confidence,
-    subCause: rule.subCause,
+  return finding(RDP_BRUTE_FORCE, { confidence: rule.confidence, subCause: rule.subCause, why }, {
     title: TITLE[rule.subCause][lang],
     cause: causeText(lang, rule.subCause, shown.burst!, shown.kind),
     explanation: explanationText(ctx, rule.confidence, why, facts),
     evidence: collectEvidence(ctx, shown.burst!, shown.kind, facts),
     remediation: remediationFor(ctx, shown.burst!),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
@@ -213,11 +188,9 @@ function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const ja = lang === "ja";
   const hasSecurity = evidence.hasChannel("Security");
   const hasRdpCoreTs = evidence.hasChannel("Microsoft-Windows-RemoteDesktopServices-RdpCoreTS/Operational");
-  if (!hasSecurity && !hasRdpCoreTs) {
-    return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_SECURITY_LOG, NEED_RDPCORETS_LOG]) };
-  }
+  if (!hasSecurity && !hasRdpCoreTs) return notChecked(missingEvidenceText(lang, [NEED_SECURITY_LOG, NEED_RDPCORETS_LOG]));
   const peak = f.security.peak ?? f.rdpCoreTs.peak;
-  const window = windowText(lang, ctx.asOf, ctx.recencyDays);
+  const window = contextWindowText(ctx);
   const total = f.security.recent.length + f.rdpCoreTs.recent.length;
   const detail = peak
     ? ja
@@ -231,7 +204,7 @@ function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
       ? " セキュリティ ログは収集されていないため、RdpCoreTS 140 だけで判断しました。"
       : " The Security log was not collected; RdpCoreTS 140 alone was counted."
     : "";
-  return { findings: [], status: "healthy", detail: detail + auditing };
+  return healthy(detail + auditing);
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -261,7 +234,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
     ja
       ? "攻撃の間はリスナーの接続枠と LSASS がふさがり、正規の接続がタイムアウトしたり、アカウントがロックアウトされたりします。これ単独が原因とは限らないため、他の所見もあわせて確認してください。"
       : "During an attack the listener's connection slots and LSASS are busy, so legitimate connections time out or the account gets locked out. It is rarely the only cause: read the other findings too.",
-    configConfidenceSentence(lang, confidence, `${why} (${ja ? "判定期間" : "window"}: ${windowText(lang, ctx.asOf, ctx.recencyDays)})`),
+    windowedConfidenceSentence(ctx, confidence, why),
     ja
       ? "レジストリの修正はありません。NSG の受信規則で RDP の送信元を自分のアドレスに限定するか、Just-In-Time VM アクセスまたは Azure Bastion を使ってください。ゲストのファイアウォールで送信元をブロックするスクリプトは応急処置です (攻撃元のアドレスは変わります)。"
       : "There is no registry fix. Restrict the NSG inbound rule for RDP to your own address, or use Just-in-time VM access or Azure Bastion. The script that blocks the sources in the guest firewall is a stopgap: attackers rotate addresses.",
@@ -316,15 +289,11 @@ function collectEvidence(ctx: ScenarioContext, burst: Burst, kind: Source["kind"
 // attacker lock the real user out).
 
 function remediationFor(ctx: ScenarioContext, burst: Burst): Remediation[] {
-  const ja = ctx.lang === "ja";
   const addresses = topCounts(burst.failures.filter((x) => x.publicAddress).map((x) => x.address), 10).map((c) => c.value);
   if (!addresses.length) return [];
   const port = String(dwordAt(ctx.evidence, CONFIG_KEY.rdpTcp, "PortNumber").value ?? DEFAULT_RDP_PORT);
   return [
-    ctx.remediation(RDP_BRUTE_FORCE, "block-sources", "online", "powershell", ja ? "オンライン (応急処置): 上位の攻撃元アドレスをゲストのファイアウォールでブロックする" : "Online (stopgap): block the top attacking addresses in the guest firewall", {
-      addresses: addresses.join(","),
-      port,
-    }),
+    onlineScript(ctx, RDP_BRUTE_FORCE, "block-sources", { en: "Online (stopgap): block the top attacking addresses in the guest firewall", ja: "オンライン (応急処置): 上位の攻撃元アドレスをゲストのファイアウォールでブロックする" }, { addresses: addresses.join(","), port }),
   ];
 }
 

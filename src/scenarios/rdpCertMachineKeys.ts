@@ -7,17 +7,20 @@
 // Reference: scenarios.md §1 (read §4 items 6–9 and 13 before touching the remediation).
 
 import type { StoredEvent } from "../store/evidence.js";
-import type { AclEvidence, Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
+import type { AclEvidence, Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import type { CertStatusSubCause } from "./data/statusCodes.js";
 import { COLLECT, missingEvidenceText } from "./lib/collect.js";
-import { CHANNEL, LOG_FILE, PROVIDER, eventEvidence, fieldValue, near, newest, splitByWindow } from "./lib/events.js";
+import { CHANNEL, LOG_FILE, PROVIDER, eventEvidence, fieldValue, near, newest, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { certificateStoresNeed, eventLogNeed, registryNeed, systemLogNeed } from "./lib/needs.js";
 import { KEY, machineGuid, registryEvidence, stringValue } from "./lib/registry.js";
 import { analyzeMachineKeysAcl, type MachineKeysAclAnalysis } from "./lib/machineKeysAcl.js";
 import { ACL_FAULT_TEXT, type AclFault } from "./lib/acl.js";
 import { certificateStoresCollected, certificatesIn, pinnedCertificate, remoteDesktopStoreAclFaults } from "./lib/certificateStore.js";
+import { offlineAndOnline, offlineFirst, type ScriptTitles } from "./lib/remediation.js";
+import { finding, healthy, notChecked } from "./lib/results.js";
 import { formatHresult, statusOfEvent, type DecodedStatus } from "./lib/statusCodes.js";
-import { type Bilingual, count, windowText, confidenceSentence } from "./lib/text.js";
+import { type Bilingual, count, outsideWindowTag, windowedConfidenceSentence } from "./lib/text.js";
 
 export const RDP_CERT_MACHINEKEYS = "rdp-cert-machinekeys";
 
@@ -48,13 +51,7 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_SYSTEM_LOG: EvidenceNeed = {
-  id: "system-log",
-  kind: "evtx",
-  description: "System event log (RemoteConnectionManager 1057/1058, Schannel 36870/36872)",
-  path: LOG_FILE.system,
-  collect: COLLECT.systemLog,
-};
+const NEED_SYSTEM_LOG = systemLogNeed("RemoteConnectionManager 1057/1058, Schannel 36870/36872");
 const NEED_MACHINEKEYS_ACL: EvidenceNeed = {
   id: "machinekeys-acl",
   kind: "acl",
@@ -62,27 +59,9 @@ const NEED_MACHINEKEYS_ACL: EvidenceNeed = {
   path: "ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys",
   collect: COLLECT.machineKeysAcl,
 };
-const NEED_CRYPTOGRAPHY: EvidenceNeed = {
-  id: "machine-guid",
-  kind: "registry",
-  description: "MachineGuid, which names the live key container file",
-  path: KEY.cryptography,
-  collect: COLLECT.cryptography,
-};
-const NEED_CERT_STORES: EvidenceNeed = {
-  id: "certificate-stores",
-  kind: "registry",
-  description: "machine certificate stores (Remote Desktop, MY)",
-  path: KEY.systemCertificates,
-  collect: COLLECT.systemCertificates,
-};
-const NEED_RDP_CORE_TS: EvidenceNeed = {
-  id: "rdpcorets-log",
-  kind: "evtx",
-  description: "RdpCoreTS operational log (131: connection times, to pair with 36870)",
-  path: LOG_FILE.rdpCoreTs,
-  collect: COLLECT.eventLog(LOG_FILE.rdpCoreTs),
-};
+const NEED_CRYPTOGRAPHY = registryNeed("machine-guid", "MachineGuid, which names the live key container file", KEY.cryptography, COLLECT.cryptography);
+const NEED_CERT_STORES = certificateStoresNeed("machine certificate stores (Remote Desktop, MY)");
+const NEED_RDP_CORE_TS = eventLogNeed("rdpcorets-log", LOG_FILE.rdpCoreTs, "RdpCoreTS operational log (131: connection times, to pair with 36870)");
 
 const needs = [NEED_SYSTEM_LOG, NEED_MACHINEKEYS_ACL, NEED_CRYPTOGRAPHY, NEED_CERT_STORES, NEED_RDP_CORE_TS];
 
@@ -112,8 +91,8 @@ const EVENT_TEXT: Record<number, Bilingual> = {
 };
 
 interface Observed {
-  rcm: { recent: StoredEvent[]; stale: StoredEvent[] };
-  server36870: { recent: StoredEvent[]; stale: StoredEvent[] };
+  rcm: WindowedEvents;
+  server36870: WindowedEvents;
   /** Recent server 36870s that repeat, or coincide with an RDP connection. */
   server36870AtConnections: StoredEvent[];
   recent36872: StoredEvent[];
@@ -241,17 +220,13 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const rcmEvents = seen.rcm.recent.length ? seen.rcm.recent : seen.rcm.stale;
   const statuses = [...rcmEvents].reverse().map(statusOfEvent).filter((s): s is DecodedStatus => s !== null);
   const subCause = decideSubCause(statuses, faults);
-  const finding: Finding = {
-    scenario: RDP_CERT_MACHINEKEYS,
-    confidence: rule.confidence,
-    subCause,
+  return finding(RDP_CERT_MACHINEKEYS, { confidence: rule.confidence, subCause, why: rule.why[lang] }, {
     title: FINDING_TITLE[subCause ?? "unknown"][lang],
     cause: causeText(lang, subCause, statuses.find((st) => st.entry?.subCause === subCause) ?? statuses[0] ?? null),
     explanation: explanationText(ctx, rule, facts, acl, faults),
     evidence: collectEvidence(ctx, seen, faults, guidValue),
     remediation: remediationFor(ctx, subCause, faults, guid),
-  };
-  return { findings: [finding], status: "finding", detail: rule.why[lang] };
+  });
 }
 
 /** Whether a TSSecKeySet1 file must exist, from the Remote Desktop store (see MachineKeysAclOptions). */
@@ -307,8 +282,8 @@ function quiet(ctx: ScenarioContext, seen: Observed, acl: MachineKeysAclAnalysis
         : `${count(lang, seen.client36870.length, ["client-side Schannel 36870 (Type=client) is", "client-side Schannel 36870s (Type=client) are"])} outbound TLS noise, not the listener.`,
     );
   }
-  const status = !hasLog && !acl.collected ? "not-checked" : "healthy";
-  return { findings: [], status, detail: parts.join(ja ? "" : " ") };
+  const detail = parts.join(ja ? "" : " ");
+  return !hasLog && !acl.collected ? notChecked(detail) : healthy(detail);
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -349,7 +324,6 @@ function causeText(lang: Lang, subCause: CertStatusSubCause | null, status: Deco
 
 function explanationText(ctx: ScenarioContext, rule: Rule, facts: Facts, acl: MachineKeysAclAnalysis, aclFaults: AclFault[]): string {
   const { lang } = ctx;
-  const window = windowText(lang, ctx.asOf, ctx.recencyDays);
   const faults = aclFaults.filter((f) => f.strength === "fault").map((f) => ACL_FAULT_TEXT[f.kind][lang]);
   const out: string[] = [];
   out.push(
@@ -357,9 +331,7 @@ function explanationText(ctx: ScenarioContext, rule: Rule, facts: Facts, acl: Ma
       ? "証明書の秘密キーを開けないとリスナーは TLS を開始できず、資格情報の入力直後に接続が失敗します。"
       : "Without the certificate's private key the listener cannot start TLS, so connections fail right after the credentials.",
   );
-  out.push(
-    confidenceSentence(lang, rule.confidence, rule.why[lang], window),
-  );
+  out.push(windowedConfidenceSentence(ctx, rule.confidence, rule.why[lang]));
   if (faults.length) out.push(lang === "ja" ? `ACL の所見: ${faults.join("。")}。` : `ACL findings: ${faults.join("; ")}.`);
   if (!facts.aclCollected) {
     out.push(
@@ -378,12 +350,11 @@ function explanationText(ctx: ScenarioContext, rule: Rule, facts: Facts, acl: Ma
   return out.join(lang === "ja" ? "" : " ");
 }
 
-function eventNote(lang: Lang, e: StoredEvent, recent: boolean): string {
+function eventNote(lang: Lang, e: StoredEvent, outside: boolean): string {
   const what = EVENT_TEXT[e.eventId]?.[lang] ?? "";
   const status = statusOfEvent(e);
   const code = status ? ` (${formatHresult(status.code)}${status.entry ? " " + status.entry.symbol : ""})` : "";
-  const outside = recent ? "" : lang === "ja" ? " [期間外]" : " [outside the window]";
-  return `${e.eventId}: ${what}${code}${outside}`;
+  return `${e.eventId}: ${what}${code}${outsideWindowTag(lang, outside)}`;
 }
 
 function collectEvidence(
@@ -408,9 +379,9 @@ function collectEvidence(
           : `RCM 1057/1058: ${rcm.length}, server-side Schannel 36870: ${schannel.length} (${recent ? "in the window" : "all outside the window"})`,
     });
   }
-  for (const e of newest(rcm, 5)) out.push(eventEvidence(e, eventNote(lang, e, seen.rcm.recent.length > 0)));
-  for (const e of newest(schannel, 3)) out.push(eventEvidence(e, eventNote(lang, e, seen.server36870.recent.length > 0)));
-  for (const e of newest(seen.recent36872, 2)) out.push(eventEvidence(e, eventNote(lang, e, true)));
+  const note = (e: StoredEvent, outside: boolean) => eventNote(lang, e, outside);
+  out.push(...windowedEventEvidence(seen.rcm, 5, note), ...windowedEventEvidence(seen.server36870, 3, note));
+  for (const e of newest(seen.recent36872, 2)) out.push(eventEvidence(e, eventNote(lang, e, false)));
   if (guidValue) out.push(registryEvidence(guidValue, lang === "ja" ? "使用中のキー コンテナー名を決める値" : "names the live key container"));
   // One line per ACE; an ACE that shows several faults carries all their notes.
   const aces = new Map<string, AclEvidence>();
@@ -455,6 +426,17 @@ function collectEvidence(
 // repair-store-acl (PowerShell, offline and online): removes explicit Deny entries for the service
 //   accounts from the Remote Desktop store's registry key, which a raw SOFTWARE hive shows; run it first.
 
+const KEY_SCRIPT_TITLES: Record<"reset-key-container" | "repair-key-acl", ScriptTitles> = {
+  "reset-key-container": {
+    offline: { en: "Offline: repair the ACL, set the stale key container and certificate aside so Windows regenerates them", ja: "オフライン: ACL を修復し、古いキー コンテナーと証明書を退避して再生成させる" },
+    online: { en: "Online: repair the ACL and regenerate the RDP certificate", ja: "オンライン: ACL を修復し、RDP 証明書を再生成する" },
+  },
+  "repair-key-acl": {
+    offline: { en: "Offline: repair the ACL of the RDP key container and the MachineKeys folder", ja: "オフライン: RDP のキー コンテナーと MachineKeys フォルダーの ACL を修復する" },
+    online: { en: "Online: repair the ACL and restart Remote Desktop Services", ja: "オンライン: ACL を修復して Remote Desktop Services を再起動する" },
+  },
+};
+
 function remediationFor(
   ctx: ScenarioContext,
   subCause: CertStatusSubCause | null,
@@ -474,23 +456,9 @@ function remediationFor(
     );
   }
   const reset = subCause === "object-exists" || subCause === "keyset-missing" || faults.some((f) => f.kind === "key-missing");
-  if (reset) {
-    out.push(
-      ctx.remediation(RDP_CERT_MACHINEKEYS, "reset-key-container", "offline", "cmd",
-        ja ? "オフライン: ACL を修復し、古いキー コンテナーと証明書を退避して再生成させる" : "Offline: repair the ACL, set the stale key container and certificate aside so Windows regenerates them", values),
-      ctx.remediation(RDP_CERT_MACHINEKEYS, "reset-key-container", "online", "powershell",
-        ja ? "オンライン: ACL を修復し、RDP 証明書を再生成する" : "Online: repair the ACL and regenerate the RDP certificate", values),
-    );
-  } else {
-    out.push(
-      ctx.remediation(RDP_CERT_MACHINEKEYS, "repair-key-acl", "offline", "cmd",
-        ja ? "オフライン: RDP のキー コンテナーと MachineKeys フォルダーの ACL を修復する" : "Offline: repair the ACL of the RDP key container and the MachineKeys folder", values),
-      ctx.remediation(RDP_CERT_MACHINEKEYS, "repair-key-acl", "online", "powershell",
-        ja ? "オンライン: ACL を修復して Remote Desktop Services を再起動する" : "Online: repair the ACL and restart Remote Desktop Services", values),
-    );
-  }
-  // Offline scripts first, in the order to run them; then the online ones.
-  return [...out.filter((r) => r.variant === "offline"), ...out.filter((r) => r.variant === "online")];
+  const keyScript = reset ? "reset-key-container" : "repair-key-acl";
+  out.push(...offlineAndOnline(ctx, RDP_CERT_MACHINEKEYS, keyScript, KEY_SCRIPT_TITLES[keyScript], values));
+  return offlineFirst(out);
 }
 
 export const rdpCertMachineKeys: Scenario = {

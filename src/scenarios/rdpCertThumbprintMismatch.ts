@@ -8,13 +8,17 @@
 // Reference: scenarios.md §1.1, §1.2, §1.4 ("Pin mismatch"), §1.5, §1.6; §4 item 10.
 
 import type { StoredEvent } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT, controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import { LOG_FILE, PROVIDER, eventEvidence, newest, splitByWindow } from "./lib/events.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { sentences } from "./lib/configRegistry.js";
+import { PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { NEED_SELECT_FOR_FIX, certificateStoresNeed, systemLogNeed, terminalServerNeed } from "./lib/needs.js";
 import { KEY, collectedUnder, registryEvidence } from "./lib/registry.js";
 import { pinnedCertificate, type PinnedCertificate } from "./lib/certificateStore.js";
-import { type Bilingual, windowText, confidenceSentence } from "./lib/text.js";
+import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
+import { finding, healthy, notChecked } from "./lib/results.js";
+import { type Bilingual, windowedConfidenceSentence } from "./lib/text.js";
 
 export const RDP_CERT_THUMBPRINT_MISMATCH = "rdp-cert-thumbprint-mismatch";
 
@@ -44,34 +48,10 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_RDP_TCP: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key of the control set in use (RDP-Tcp\\SSLCertificateSHA1Hash)",
-  path: KEY.rdpTcp,
-  collect: COLLECT.terminalServer,
-};
-const NEED_CERT_STORES: EvidenceNeed = {
-  id: "certificate-stores",
-  kind: "registry",
-  description: "machine certificate stores (MY, Remote Desktop)",
-  path: KEY.systemCertificates,
-  collect: COLLECT.systemCertificates,
-};
-const NEED_SYSTEM_LOG: EvidenceNeed = {
-  id: "system-log",
-  kind: "evtx",
-  description: "System event log (RemoteConnectionManager 1051/1055/1059)",
-  path: LOG_FILE.system,
-  collect: COLLECT.systemLog,
-};
-const NEED_SELECT: EvidenceNeed = {
-  id: "select",
-  kind: "registry",
-  description: "Select\\Current, the control set the fix must write to",
-  path: KEY.select,
-  collect: COLLECT.selectKey,
-};
+const NEED_RDP_TCP = terminalServerNeed("Terminal Server key of the control set in use (RDP-Tcp\\SSLCertificateSHA1Hash)", KEY.rdpTcp);
+const NEED_CERT_STORES = certificateStoresNeed("machine certificate stores (MY, Remote Desktop)");
+const NEED_SYSTEM_LOG = systemLogNeed("RemoteConnectionManager 1051/1055/1059");
+const NEED_SELECT = NEED_SELECT_FOR_FIX;
 
 const needs = [NEED_RDP_TCP, NEED_CERT_STORES, NEED_SYSTEM_LOG, NEED_SELECT];
 
@@ -128,47 +108,33 @@ function decide(pin: PinnedCertificate, recent: StoredEvent[], stale: StoredEven
 function detect(ctx: ScenarioContext): ScenarioResult {
   const { evidence, lang } = ctx;
   const pin = pinnedCertificate(evidence);
-  const { recent, stale } = splitByWindow(evidence.events({ providers: [PROVIDER.rcm], ids: PIN_EVENTS }), ctx);
+  const events = splitByWindow(evidence.events({ providers: [PROVIDER.rcm], ids: PIN_EVENTS }), ctx);
 
   if (!pin) {
-    if (!collectedUnder(evidence, KEY.terminalServer)) {
-      return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_RDP_TCP]) };
-    }
-    return {
-      findings: [],
-      status: "healthy",
-      detail:
-        lang === "ja"
-          ? "SSLCertificateSHA1Hash は設定されていません。RDP は自己署名証明書を使用しています (Windows の既定)。"
-          : "SSLCertificateSHA1Hash is not set: RDP uses its self-signed certificate (the Windows default).",
-    };
+    if (!collectedUnder(evidence, KEY.terminalServer)) return notChecked(missingEvidenceText(lang, [NEED_RDP_TCP]));
+    return healthy(
+      lang === "ja"
+        ? "SSLCertificateSHA1Hash は設定されていません。RDP は自己署名証明書を使用しています (Windows の既定)。"
+        : "SSLCertificateSHA1Hash is not set: RDP uses its self-signed certificate (the Windows default).",
+    );
   }
-  if (pin.thumbprint !== null && pin.foundIn === "unknown") {
-    return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_CERT_STORES]) };
-  }
-  const verdict = decide(pin, recent, stale);
+  if (pin.thumbprint !== null && pin.foundIn === "unknown") return notChecked(missingEvidenceText(lang, [NEED_CERT_STORES]));
+  const verdict = decide(pin, events.recent, events.stale);
   if (!verdict) {
-    return {
-      findings: [],
-      status: "healthy",
-      detail:
-        lang === "ja"
-          ? `固定された証明書 ${pin.thumbprint} は ${pin.foundIn} ストアに存在し、RCM 1055 もありません。`
-          : `The pinned certificate ${pin.thumbprint} is in the ${pin.foundIn} store and there is no RCM 1055.`,
-    };
+    return healthy(
+      lang === "ja"
+        ? `固定された証明書 ${pin.thumbprint} は ${pin.foundIn} ストアに存在し、RCM 1055 もありません。`
+        : `The pinned certificate ${pin.thumbprint} is in the ${pin.foundIn} store and there is no RCM 1055.`,
+    );
   }
   const thumbprint = pin.thumbprint ?? String(pin.value.value);
-  const finding: Finding = {
-    scenario: RDP_CERT_THUMBPRINT_MISMATCH,
-    confidence: verdict.confidence,
-    subCause: verdict.subCause,
+  return finding(RDP_CERT_THUMBPRINT_MISMATCH, { confidence: verdict.confidence, subCause: verdict.subCause, why: verdict.why[lang] }, {
     title: TITLE[verdict.subCause][lang],
     cause: causeText(lang, verdict.subCause, pin, thumbprint),
     explanation: explanationText(ctx, verdict),
-    evidence: collectEvidence(lang, pin, recent.length ? recent : stale, recent.length > 0),
+    evidence: collectEvidence(lang, pin, events),
     remediation: remediationFor(ctx, verdict.subCause, thumbprint),
-  };
-  return { findings: [finding], status: "finding", detail: verdict.why[lang] };
+  });
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -196,7 +162,6 @@ function causeText(lang: Lang, subCause: SubCause, pin: PinnedCertificate, thumb
 
 function explanationText(ctx: ScenarioContext, verdict: Verdict): string {
   const { lang } = ctx;
-  const window = windowText(lang, ctx.asOf, ctx.recencyDays);
   const what =
     verdict.subCause === "pinned-certificate-missing"
       ? lang === "ja"
@@ -205,25 +170,21 @@ function explanationText(ctx: ScenarioContext, verdict: Verdict): string {
       : lang === "ja"
         ? "TermService は NETWORK SERVICE で動作し、固定された証明書の秘密キーに読み取り権限が必要です。"
         : "TermService runs as NETWORK SERVICE and needs Read on the pinned certificate's private key.";
-  const confidence = confidenceSentence(lang, verdict.confidence, verdict.why[lang], window);
-  const assumed =
-    verdict.subCause === "pinned-certificate-missing" && ctx.offline.controlSetAssumed ? controlSetAssumedText(lang, ctx.offline.controlSet) : "";
-  return [what, confidence, assumed].filter(Boolean).join(lang === "ja" ? "" : " ");
+  return sentences(lang, [
+    what,
+    windowedConfidenceSentence(ctx, verdict.confidence, verdict.why[lang]),
+    verdict.subCause === "pinned-certificate-missing" && controlSetNote(ctx),
+  ]);
 }
 
-function collectEvidence(lang: Lang, pin: PinnedCertificate, events: StoredEvent[], recent: boolean): Evidence[] {
+function collectEvidence(lang: Lang, pin: PinnedCertificate, events: WindowedEvents): Evidence[] {
   const note =
     pin.thumbprint === null
       ? lang === "ja" ? "40 桁の拇印ではありません" : "not a 40-digit thumbprint"
       : pin.foundIn === null
         ? lang === "ja" ? "MY にも Remote Desktop ストアにもない拇印" : "thumbprint in neither the MY nor the Remote Desktop store"
         : lang === "ja" ? `${pin.foundIn} ストアにある証明書` : `certificate present in the ${pin.foundIn} store`;
-  const out: Evidence[] = [registryEvidence(pin.value, note)];
-  for (const e of newest(events, 5)) {
-    const outside = recent ? "" : lang === "ja" ? " [期間外]" : " [outside the window]";
-    out.push(eventEvidence(e, `${e.eventId}: ${EVENT_TEXT[e.eventId]?.[lang] ?? ""}${outside}`));
-  }
-  return out;
+  return [registryEvidence(pin.value, note), ...windowedEventEvidence(events, 5, eventTableNote(lang, EVENT_TEXT))];
 }
 
 // ── Remediation ──────────────────────────────────────────────────────────────────────────────────
@@ -234,20 +195,16 @@ function collectEvidence(lang: Lang, pin: PinnedCertificate, events: StoredEvent
 //   give NETWORK SERVICE Read on that key.
 
 function remediationFor(ctx: ScenarioContext, subCause: SubCause, thumbprint: string): Remediation[] {
-  const { lang } = ctx;
   const values = { thumbprint };
   if (subCause === "pinned-key-inaccessible") {
     return [
-      ctx.remediation(RDP_CERT_THUMBPRINT_MISMATCH, "grant-pinned-key-read", "online", "powershell",
-        lang === "ja" ? "オンライン: 固定された証明書の秘密キーに NETWORK SERVICE の読み取りを許可する" : "Online: give NETWORK SERVICE Read on the pinned certificate's private key", values),
+      onlineScript(ctx, RDP_CERT_THUMBPRINT_MISMATCH, "grant-pinned-key-read", { en: "Online: give NETWORK SERVICE Read on the pinned certificate's private key", ja: "オンライン: 固定された証明書の秘密キーに NETWORK SERVICE の読み取りを許可する" }, values),
     ];
   }
-  return [
-    ctx.remediation(RDP_CERT_THUMBPRINT_MISMATCH, "remove-pin", "offline", "cmd",
-      lang === "ja" ? "オフライン: 存在しない証明書への固定 (SSLCertificateSHA1Hash) を削除する" : "Offline: remove the pin (SSLCertificateSHA1Hash) to the missing certificate", values),
-    ctx.remediation(RDP_CERT_THUMBPRINT_MISMATCH, "remove-pin", "online", "powershell",
-      lang === "ja" ? "オンライン: 固定を削除して Remote Desktop Services を再起動する" : "Online: remove the pin and restart Remote Desktop Services", values),
-  ];
+  return offlineAndOnline(ctx, RDP_CERT_THUMBPRINT_MISMATCH, "remove-pin", {
+    offline: { en: "Offline: remove the pin (SSLCertificateSHA1Hash) to the missing certificate", ja: "オフライン: 存在しない証明書への固定 (SSLCertificateSHA1Hash) を削除する" },
+    online: { en: "Online: remove the pin and restart Remote Desktop Services", ja: "オンライン: 固定を削除して Remote Desktop Services を再起動する" },
+  }, values);
 }
 
 export const rdpCertThumbprintMismatch: Scenario = {

@@ -8,22 +8,15 @@
 // Reference: scenarios.md §5.1. Microsoft's offline script writes the policy value to 0 even when no
 // policy exists, creating one; here the policy value is only changed where it is present.
 
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import {
-  CONFIG_KEY,
-  configConfidenceSentence,
-  cappedVerdict,
-  describeValue,
-  groupPolicyNote,
-  policiesCollected,
-  policyFirstDword,
-  sentences,
-  type PolicyFirstDword,
-} from "./lib/configRegistry.js";
-import { collectedUnder, registryEvidence } from "./lib/registry.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { CONFIG_KEY, configConfidenceSentence, describeValue, groupPolicyNote, policiesCollected, policyFirstDword, policyFirstEvidence, sentences, type PolicyFirstDword } from "./lib/configRegistry.js";
+import { registryNeed, terminalServerNeed } from "./lib/needs.js";
+import { collectedUnder } from "./lib/registry.js";
+import { offlineAndOnline } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
 import type { Bilingual } from "./lib/text.js";
 
 export const RDP_DISABLED = "rdp-disabled";
@@ -51,20 +44,8 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_TERMINAL_SERVER: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key of the control set in use (fDenyTSConnections)",
-  path: CONFIG_KEY.terminalServer,
-  collect: COLLECT_CONFIG.terminalServer,
-};
-const NEED_POLICIES: EvidenceNeed = {
-  id: "policies",
-  kind: "registry",
-  description: "SOFTWARE\\Policies (Terminal Services policy, which wins over the local value)",
-  path: CONFIG_KEY.tsPolicy,
-  collect: COLLECT_CONFIG.policies,
-};
+const NEED_TERMINAL_SERVER = terminalServerNeed("Terminal Server key of the control set in use (fDenyTSConnections)", CONFIG_KEY.terminalServer);
+const NEED_POLICIES = registryNeed("policies", "SOFTWARE\\Policies (Terminal Services policy, which wins over the local value)", CONFIG_KEY.tsPolicy, COLLECT_CONFIG.policies);
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_TERMINAL_SERVER, NEED_POLICIES, NEED_SELECT];
@@ -82,12 +63,7 @@ const samples = ["rdp-disabled-policy", "rdp-disabled-local", "config-healthy-qu
 
 type SubCause = "denied-by-policy" | "denied";
 
-interface Rule {
-  when: (deny: PolicyFirstDword) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  why: Bilingual;
-}
+type Rule = DecisionRule<PolicyFirstDword, SubCause>;
 
 const DECISION: Rule[] = [
   {
@@ -112,18 +88,14 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const rule = DECISION.find((r) => r.when(deny));
   if (!rule) return quiet(ctx, deny);
 
-  const { confidence, why } = cappedVerdict(ctx, rule.confidence, rule.why[lang], !deny.fromPolicy);
-  const finding: Finding = {
-    scenario: RDP_DISABLED,
-    confidence,
-    subCause: rule.subCause,
-    title: TITLE[rule.subCause][lang],
+  return configFinding(ctx, RDP_DISABLED, rule, {
+    onSystemValue: !deny.fromPolicy,
+    title: TITLE,
     cause: CAUSE[rule.subCause][lang],
-    explanation: explanationText(ctx, confidence, why, deny),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why, deny),
     evidence: collectEvidence(lang, deny),
     remediation: remediationFor(ctx),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, deny: PolicyFirstDword): ScenarioResult {
@@ -131,13 +103,10 @@ function quiet(ctx: ScenarioContext, deny: PolicyFirstDword): ScenarioResult {
   const ja = lang === "ja";
   if (deny.value === null) {
     const missing = collectedUnder(evidence, CONFIG_KEY.terminalServer) && policiesCollected(evidence) ? [NEED_TERMINAL_SERVER] : [NEED_TERMINAL_SERVER, NEED_POLICIES];
-    return {
-      findings: [],
-      status: "not-checked",
-      detail:
-        (ja ? "fDenyTSConnections が証拠にありません (Terminal Server キー全体のエクスポートが必要です)。" : "fDenyTSConnections is not in the evidence (an export of the whole Terminal Server key is needed). ") +
+    return notChecked(
+      (ja ? "fDenyTSConnections が証拠にありません (Terminal Server キー全体のエクスポートが必要です)。" : "fDenyTSConnections is not in the evidence (an export of the whole Terminal Server key is needed). ") +
         missingEvidenceText(lang, missing),
-    };
+    );
   }
   const parts: string[] = [];
   parts.push(ja ? `Remote Desktop 接続は許可されています: ${describeValue(lang, deny.stored!, deny.fromPolicy)}。` : `Remote Desktop connections are allowed: ${describeValue(lang, deny.stored!, deny.fromPolicy)}.`);
@@ -155,7 +124,7 @@ function quiet(ctx: ScenarioContext, deny: PolicyFirstDword): ScenarioResult {
         : `SOFTWARE\\Policies was not collected, so a policy that denies connections cannot be ruled out: ${NEED_POLICIES.collect}`,
     );
   }
-  return { findings: [], status: "healthy", detail: parts.join(ja ? "" : " ") };
+  return healthy(parts.join(ja ? "" : " "));
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -185,7 +154,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
       : "The client reports that remote access to the server is not enabled.",
     configConfidenceSentence(lang, confidence, why),
     deny.fromPolicy && groupPolicyNote(lang),
-    !deny.fromPolicy && ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    !deny.fromPolicy && controlSetNote(ctx),
     ja
       ? "システムのプロパティでリモート デスクトップを無効にすると「リモート デスクトップ」のファイアウォール規則も無効になることがあります。その場合は guest-firewall-blocks-rdp が別に報告します。"
       : "Turning Remote Desktop off in System Properties may also have disabled the \"Remote Desktop\" firewall rules; guest-firewall-blocks-rdp reports them separately if so.",
@@ -193,18 +162,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
 }
 
 function collectEvidence(lang: Lang, deny: PolicyFirstDword): Evidence[] {
-  const ja = lang === "ja";
-  const out: Evidence[] = [];
-  if (deny.policy) out.push(registryEvidence(deny.policy, ja ? "ポリシー: ローカル設定より優先" : "policy: wins over the local setting"));
-  if (deny.local) {
-    out.push(
-      registryEvidence(
-        deny.local,
-        deny.fromPolicy ? (ja ? "ローカル設定 (ポリシーで上書き)" : "local setting (overridden by the policy)") : ja ? "使用中のコントロール セットのローカル設定" : "local setting of the control set in effect",
-      ),
-    );
-  }
-  return out;
+  return policyFirstEvidence(lang, deny, { en: "local setting of the control set in effect", ja: "使用中のコントロール セットのローカル設定" });
 }
 
 // ── Remediation ──────────────────────────────────────────────────────────────────────────────────
@@ -213,11 +171,10 @@ function collectEvidence(lang: Lang, deny: PolicyFirstDword): Evidence[] {
 // policy value exists. Online: the same under CurrentControlSet, then restarts TermService.
 
 function remediationFor(ctx: ScenarioContext): Remediation[] {
-  const ja = ctx.lang === "ja";
-  return [
-    ctx.remediation(RDP_DISABLED, "allow-connections", "offline", "cmd", ja ? "オフライン: fDenyTSConnections を 0 にする (ローカルと、存在する場合はポリシー)" : "Offline: set fDenyTSConnections to 0 (local, and the policy where it exists)"),
-    ctx.remediation(RDP_DISABLED, "allow-connections", "online", "powershell", ja ? "オンライン: リモート デスクトップ接続を許可して Remote Desktop Services を再起動する" : "Online: allow Remote Desktop connections and restart Remote Desktop Services"),
-  ];
+  return offlineAndOnline(ctx, RDP_DISABLED, "allow-connections", {
+    offline: { en: "Offline: set fDenyTSConnections to 0 (local, and the policy where it exists)", ja: "オフライン: fDenyTSConnections を 0 にする (ローカルと、存在する場合はポリシー)" },
+    online: { en: "Online: allow Remote Desktop connections and restart Remote Desktop Services", ja: "オンライン: リモート デスクトップ接続を許可して Remote Desktop Services を再起動する" },
+  });
 }
 
 export const rdpDisabled: Scenario = {

@@ -9,14 +9,17 @@
 // medium: its meaning comes from a single third-party source (unverified).
 // Reference: scenarios.md §5.2; Microsoft's "RDP general error" article for where each value lives.
 
-import type { StoredEvent, StoredRegistryValue } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { StoredRegistryValue } from "../store/evidence.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import { CONFIG_KEY, configConfidenceSentence, cappedVerdict, describeValue, sentences } from "./lib/configRegistry.js";
-import { PROVIDER, eventEvidence, newest, splitByWindow } from "./lib/events.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { CONFIG_KEY, configConfidenceSentence, describeValue, sentences } from "./lib/configRegistry.js";
+import { PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { registryNeed, terminalServerNeed } from "./lib/needs.js";
 import { collectedUnder, dwordValue, registryEvidence, registrySourceOf, stringValue } from "./lib/registry.js";
+import { offlineAndOnline } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked } from "./lib/results.js";
 import type { Bilingual } from "./lib/text.js";
 
 export const RDP_LISTENER_OFF = "rdp-listener-off";
@@ -44,20 +47,8 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_TERMINAL_SERVER: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key of the control set in use, with WinStations\\RDP-Tcp",
-  path: CONFIG_KEY.terminalServer,
-  collect: COLLECT_CONFIG.terminalServer,
-};
-const NEED_WINLOGON: EvidenceNeed = {
-  id: "winlogon",
-  kind: "registry",
-  description: "Windows NT\\CurrentVersion with Winlogon (WinStationsDisabled)",
-  path: CONFIG_KEY.winlogon,
-  collect: COLLECT_CONFIG.currentVersion,
-};
+const NEED_TERMINAL_SERVER = terminalServerNeed("Terminal Server key of the control set in use, with WinStations\\RDP-Tcp", CONFIG_KEY.terminalServer);
+const NEED_WINLOGON = registryNeed("winlogon", "Windows NT\\CurrentVersion with Winlogon (WinStationsDisabled)", CONFIG_KEY.winlogon, COLLECT_CONFIG.currentVersion);
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_TERMINAL_SERVER, NEED_WINLOGON, NEED_SELECT];
@@ -153,7 +144,7 @@ interface Observed {
   read: StoredRegistryValue[];
   listenerMissing: boolean;
   collected: boolean;
-  refusals: { recent: StoredEvent[]; stale: StoredEvent[] };
+  refusals: WindowedEvents;
 }
 
 /** A switch's value: DWORD, or REG_SZ "0"/"1" (Winlogon keeps some of its flags as strings). */
@@ -210,24 +201,20 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const baseWhy: Bilingual = primary
     ? primary.sw.what
     : { en: "WinStations was exported without the RDP-Tcp listener key: a damaged installation", ja: "WinStations はエクスポートされていますが RDP-Tcp リスナー キーがありません (インストールの破損)" };
-  const { confidence, why } = cappedVerdict(ctx, base, baseWhy[lang], !primary || !primary.sw.software);
-  const finding: Finding = {
-    scenario: RDP_LISTENER_OFF,
-    confidence,
-    subCause,
-    title: TITLE[subCause][lang],
+  return configFinding(ctx, RDP_LISTENER_OFF, { confidence: base, subCause, why: baseWhy }, {
+    onSystemValue: !primary || !primary.sw.software,
+    title: TITLE,
     cause: causeText(lang, seen),
-    explanation: explanationText(ctx, confidence, why, seen),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why, seen),
     evidence: collectEvidence(ctx, seen),
     remediation: subCause === "listener-missing" ? [] : remediationFor(ctx),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, seen: Observed): ScenarioResult {
   const { lang } = ctx;
   const ja = lang === "ja";
-  if (!seen.collected) return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_TERMINAL_SERVER]) };
+  if (!seen.collected) return notChecked(missingEvidenceText(lang, [NEED_TERMINAL_SERVER]));
   const values = seen.read.map((v) => describeValue(lang, v));
   const detail = values.length
     ? ja
@@ -236,7 +223,7 @@ function quiet(ctx: ScenarioContext, seen: Observed): ScenarioResult {
     : ja
       ? "Terminal Server キーにリスナーやログオンを無効にする値はありません (すべて Windows の既定値)。"
       : "No value under Terminal Server switches the listener or logons off (all at Windows' defaults).";
-  return { findings: [], status: "healthy", detail };
+  return healthy(detail);
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -282,7 +269,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
       (ja
         ? "同じバージョンの正常な VM から WinStations\\RDP-Tcp キーをエクスポートしてインポートする必要があります (自動の修正スクリプトはありません)。"
         : "Export WinStations\\RDP-Tcp from a healthy VM of the same Windows version and import it (no script does this automatically)."),
-    ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    controlSetNote(ctx),
   ]);
 }
 
@@ -300,9 +287,7 @@ function collectEvidence(ctx: ScenarioContext, seen: Observed): Evidence[] {
       text: ja ? "WinStations に RDP-Tcp キーがありません" : "WinStations has no RDP-Tcp key",
     });
   }
-  const events = seen.refusals.recent.length ? seen.refusals.recent : seen.refusals.stale;
-  const outside = seen.refusals.recent.length ? "" : ja ? " [期間外]" : " [outside the window]";
-  for (const e of newest(events, 3)) out.push(eventEvidence(e, `${e.eventId}: ${RCM_REFUSALS[e.eventId]?.[lang] ?? ""}${outside}`));
+  out.push(...windowedEventEvidence(seen.refusals, 3, eventTableNote(lang, RCM_REFUSALS)));
   return out;
 }
 
@@ -313,11 +298,10 @@ function collectEvidence(ctx: ScenarioContext, seen: Observed): Evidence[] {
 // CurrentControlSet (WinStationsDisabled through `change logon /enable`), then restarts TermService.
 
 function remediationFor(ctx: ScenarioContext): Remediation[] {
-  const ja = ctx.lang === "ja";
-  return [
-    ctx.remediation(RDP_LISTENER_OFF, "enable-listener", "offline", "cmd", ja ? "オフライン: 無効になっているリスナーとログオンのスイッチを元に戻す" : "Offline: turn the listener and logon switches that are off back on"),
-    ctx.remediation(RDP_LISTENER_OFF, "enable-listener", "online", "powershell", ja ? "オンライン: スイッチを元に戻して Remote Desktop Services を再起動する" : "Online: turn the switches back on and restart Remote Desktop Services"),
-  ];
+  return offlineAndOnline(ctx, RDP_LISTENER_OFF, "enable-listener", {
+    offline: { en: "Offline: turn the listener and logon switches that are off back on", ja: "オフライン: 無効になっているリスナーとログオンのスイッチを元に戻す" },
+    online: { en: "Online: turn the switches back on and restart Remote Desktop Services", ja: "オンライン: スイッチを元に戻して Remote Desktop Services を再起動する" },
+  });
 }
 
 export const rdpListenerOff: Scenario = {

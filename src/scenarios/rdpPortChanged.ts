@@ -8,13 +8,16 @@
 // (`mstsc /v:<address>:<port>`).
 // Reference: scenarios.md §5.3.
 
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import { CONFIG_KEY, DEFAULT_RDP_PORT, configConfidenceSentence, cappedVerdict, dwordAt, sentences } from "./lib/configRegistry.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { CONFIG_KEY, DEFAULT_RDP_PORT, configConfidenceSentence, dwordAt, sentences } from "./lib/configRegistry.js";
 import { BLOCKS, analyzeFirewall, profileObservations, type FirewallAnalysis, type ProfileVerdict } from "./lib/firewall.js";
+import { firewallNeed, firewallPolicyNeed, terminalServerNeed } from "./lib/needs.js";
 import { registryEvidence, registrySourceOf } from "./lib/registry.js";
+import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
 import { list, type Bilingual } from "./lib/text.js";
 
 export const RDP_PORT_CHANGED = "rdp-port-changed";
@@ -44,27 +47,9 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_RDP_TCP: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key of the control set in use (RDP-Tcp\\PortNumber)",
-  path: CONFIG_KEY.rdpTcp,
-  collect: COLLECT_CONFIG.terminalServer,
-};
-const NEED_FIREWALL: EvidenceNeed = {
-  id: "firewall",
-  kind: "registry",
-  description: "Windows Firewall profiles and rules (SharedAccess\\Parameters\\FirewallPolicy)",
-  path: CONFIG_KEY.firewallPolicy,
-  collect: COLLECT_CONFIG.firewall,
-};
-const NEED_FIREWALL_POLICY: EvidenceNeed = {
-  id: "firewall-policy",
-  kind: "registry",
-  description: "Windows Firewall Group Policy (SOFTWARE\\Policies\\Microsoft\\WindowsFirewall)",
-  path: CONFIG_KEY.firewallGpo,
-  collect: COLLECT_CONFIG.policies,
-};
+const NEED_RDP_TCP = terminalServerNeed("Terminal Server key of the control set in use (RDP-Tcp\\PortNumber)", CONFIG_KEY.rdpTcp);
+const NEED_FIREWALL = firewallNeed("Windows Firewall profiles and rules (SharedAccess\\Parameters\\FirewallPolicy)");
+const NEED_FIREWALL_POLICY = firewallPolicyNeed("Windows Firewall Group Policy (SOFTWARE\\Policies\\Microsoft\\WindowsFirewall)");
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_RDP_TCP, NEED_FIREWALL, NEED_FIREWALL_POLICY, NEED_SELECT];
@@ -92,12 +77,7 @@ interface Facts {
   unknown: boolean;
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  why: (f: Facts, lang: Lang) => string;
-}
+type Rule = DecisionRule<Facts, SubCause, (f: Facts, lang: Lang) => string>;
 
 const names = (lang: Lang, ps: ProfileVerdict[]) => list(lang, ps.map((p) => p.profile));
 
@@ -152,19 +132,11 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const { evidence, lang } = ctx;
   const portValue = dwordAt(evidence, CONFIG_KEY.rdpTcp, "PortNumber");
   if (portValue.value === null) {
-    return {
-      findings: [],
-      status: "not-checked",
-      detail: (lang === "ja" ? "RDP-Tcp の PortNumber が証拠にありません。" : "RDP-Tcp\\PortNumber is not in the evidence. ") + missingEvidenceText(lang, [NEED_RDP_TCP]),
-    };
+    return notChecked((lang === "ja" ? "RDP-Tcp の PortNumber が証拠にありません。" : "RDP-Tcp\\PortNumber is not in the evidence. ") + missingEvidenceText(lang, [NEED_RDP_TCP]));
   }
   const port = portValue.value;
   if (port === DEFAULT_RDP_PORT) {
-    return {
-      findings: [],
-      status: "healthy",
-      detail: lang === "ja" ? `RDP-Tcp の PortNumber は既定の ${DEFAULT_RDP_PORT} です。` : `RDP-Tcp\\PortNumber is the default ${DEFAULT_RDP_PORT}.`,
-    };
+    return healthy(lang === "ja" ? `RDP-Tcp の PortNumber は既定の ${DEFAULT_RDP_PORT} です。` : `RDP-Tcp\\PortNumber is the default ${DEFAULT_RDP_PORT}.`);
   }
   const firewall = analyzeFirewall(evidence, port);
   const enabled = firewall.profiles.filter((p) => p.enabled);
@@ -176,18 +148,14 @@ function detect(ctx: ScenarioContext): ScenarioResult {
     unknown: !firewall.collected || firewall.profiles.some((p) => p.admission === "unknown"),
   };
   const rule = DECISION.find((r) => r.when(facts))!;
-  const { confidence, why } = cappedVerdict(ctx, rule.confidence, rule.why(facts, lang), true);
-  const finding: Finding = {
-    scenario: RDP_PORT_CHANGED,
-    confidence,
-    subCause: rule.subCause,
-    title: TITLE[rule.subCause][lang],
+  return configFinding(ctx, RDP_PORT_CHANGED, { confidence: rule.confidence, subCause: rule.subCause, why: rule.why(facts, lang) }, {
+    onSystemValue: true,
+    title: TITLE,
     cause: causeText(lang, rule.subCause, port),
-    explanation: explanationText(ctx, confidence, why, facts),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why, facts),
     evidence: collectEvidence(ctx, portValue.stored!, facts),
     remediation: remediationFor(ctx, port, rule.subCause),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -226,7 +194,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
     ja
       ? "NSG の規則は VM のディスクには含まれないため、rdp-triage では確認できません。"
       : "The NSG rules are not on the VM's disk, so rdp-triage cannot check them.",
-    ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    controlSetNote(ctx),
     !f.firewall.collected && (ja ? `ファイアウォールの設定を収集してください:\n${NEED_FIREWALL.collect}` : `Collect the firewall configuration:\n${NEED_FIREWALL.collect}`),
   ]);
 }
@@ -258,15 +226,14 @@ function collectEvidence(ctx: ScenarioContext, port: Parameters<typeof registryE
 //   the NSG must follow in Azure.
 
 function remediationFor(ctx: ScenarioContext, port: number, subCause: SubCause): Remediation[] {
-  const ja = ctx.lang === "ja";
   const values = { port: String(port) };
-  const out = [
-    ctx.remediation(RDP_PORT_CHANGED, "reset-port", "offline", "cmd", ja ? "オフライン: RDP のポートを 3389 に戻す (意図した変更でない場合)" : "Offline: move RDP back to 3389 (when the change was not intended)", values),
-    ctx.remediation(RDP_PORT_CHANGED, "reset-port", "online", "powershell", ja ? "オンライン: RDP のポートを 3389 に戻して Remote Desktop Services を再起動する" : "Online: move RDP back to 3389 and restart Remote Desktop Services", values),
-  ];
+  const out = offlineAndOnline(ctx, RDP_PORT_CHANGED, "reset-port", {
+    offline: { en: "Offline: move RDP back to 3389 (when the change was not intended)", ja: "オフライン: RDP のポートを 3389 に戻す (意図した変更でない場合)" },
+    online: { en: "Online: move RDP back to 3389 and restart Remote Desktop Services", ja: "オンライン: RDP のポートを 3389 に戻して Remote Desktop Services を再起動する" },
+  }, values);
   if (subCause !== "invalid-port") {
     out.push(
-      ctx.remediation(RDP_PORT_CHANGED, "open-port", "online", "powershell", ja ? `オンライン: ポート ${port} のままにして、既定の RDP ファイアウォール規則をこのポートに合わせる` : `Online: keep port ${port} and point the built-in RDP firewall rule at it`, values),
+      onlineScript(ctx, RDP_PORT_CHANGED, "open-port", { en: `Online: keep port ${port} and point the built-in RDP firewall rule at it`, ja: `オンライン: ポート ${port} のままにして、既定の RDP ファイアウォール規則をこのポートに合わせる` }, values),
     );
   }
   return out;

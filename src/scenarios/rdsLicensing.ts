@@ -17,15 +17,18 @@
 // listed as corroboration.
 // Reference: scenarios.md §5.8 (and §4: the licensing article's 180-day grace period).
 
-import type { StoredEvent, StoredRegistryValue } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { StoredRegistryValue } from "../store/evidence.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import { CONFIG_KEY, configConfidenceSentence, cappedVerdict, policyFirstDword, sentences, type PolicyFirstDword } from "./lib/configRegistry.js";
-import { LOG_FILE, PROVIDER, eventEvidence, newest, splitByWindow, type WindowedEvents } from "./lib/events.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { CONFIG_KEY, policyFirstDword, sentences, type PolicyFirstDword } from "./lib/configRegistry.js";
+import { PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { registryNeed, serviceNeed, systemLogNeed, terminalServerNeed } from "./lib/needs.js";
 import { collectedUnder, dwordValue, registryEvidence, stringValue } from "./lib/registry.js";
-import { windowText, type Bilingual } from "./lib/text.js";
+import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
+import { windowedConfidenceSentence, type Bilingual } from "./lib/text.js";
 
 export const RDS_LICENSING = "rds-licensing";
 
@@ -57,34 +60,10 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_COMPONENTS: EvidenceNeed = {
-  id: "server-components",
-  kind: "registry",
-  description: "Server Manager's component cache (RDS-RD-Server\\InstallState)",
-  path: CONFIG_KEY.serverComponentCache,
-  collect: COLLECT_CONFIG.serverComponents,
-};
-const NEED_TERMINAL_SERVER: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key (RCM\\Licensing Core\\LicensingMode) and its policy",
-  path: CONFIG_KEY.licensingCore,
-  collect: `${COLLECT_CONFIG.terminalServer}\n${COLLECT_CONFIG.policies}`,
-};
-const NEED_TERMSERVICE: EvidenceNeed = {
-  id: "termservice",
-  kind: "registry",
-  description: "Services\\TermService (Parameters\\LicenseServers\\SpecifiedLicenseServers)",
-  path: CONFIG_KEY.service("TermService"),
-  collect: COLLECT_CONFIG.service("TermService"),
-};
-const NEED_SYSTEM_LOG: EvidenceNeed = {
-  id: "system-log",
-  kind: "evtx",
-  description: "System event log (RemoteConnectionManager 1068/1069/1128/1129/1130)",
-  path: LOG_FILE.system,
-  collect: COLLECT_CONFIG.systemLog,
-};
+const NEED_COMPONENTS = registryNeed("server-components", "Server Manager's component cache (RDS-RD-Server\\InstallState)", CONFIG_KEY.serverComponentCache, COLLECT_CONFIG.serverComponents);
+const NEED_TERMINAL_SERVER = terminalServerNeed("Terminal Server key (RCM\\Licensing Core\\LicensingMode) and its policy", CONFIG_KEY.licensingCore, { withPolicies: true });
+const NEED_TERMSERVICE = serviceNeed("termservice", "Services\\TermService (Parameters\\LicenseServers\\SpecifiedLicenseServers)", ["TermService"]);
+const NEED_SYSTEM_LOG = systemLogNeed("RemoteConnectionManager 1068/1069/1128/1129/1130");
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_COMPONENTS, NEED_TERMINAL_SERVER, NEED_TERMSERVICE, NEED_SYSTEM_LOG, NEED_SELECT];
@@ -163,12 +142,7 @@ interface Facts {
   warnings: WindowedEvents;
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  why: Bilingual;
-}
+type Rule = DecisionRule<Facts, SubCause>;
 
 /** scenarios.md §5.8: high once past the grace period, medium otherwise. */
 const DECISION: Rule[] = [
@@ -218,47 +192,39 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const rule = DECISION.find((r) => r.when(facts));
   if (!rule) return quiet(ctx, facts);
 
-  const { confidence, why } = cappedVerdict(ctx, rule.confidence, rule.why[lang], !facts.lic.mode.fromPolicy && !facts.lic.servers?.fromPolicy);
-  const finding: Finding = {
-    scenario: RDS_LICENSING,
-    confidence,
-    subCause: rule.subCause,
-    title: TITLE[rule.subCause][lang],
+  return configFinding(ctx, RDS_LICENSING, rule, {
+    onSystemValue: !facts.lic.mode.fromPolicy && !facts.lic.servers?.fromPolicy,
+    title: TITLE,
     cause: causeText(lang, rule.subCause, facts),
-    explanation: explanationText(ctx, confidence, why),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why),
     evidence: collectEvidence(lang, facts),
     remediation: rule.subCause === "license-server-unusable" ? [] : remediationFor(ctx),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const { lang } = ctx;
   const ja = lang === "ja";
   if (f.lic.role === "absent") {
-    return {
-      findings: [],
-      status: "healthy",
-      detail: ja
+    return healthy(
+      ja
         ? "RD セッション ホストの役割 (RDS-RD-Server) はインストールされていません。Windows は RDS CAL なしで 2 つの管理用セッションを許可します。"
         : "The RD Session Host role (RDS-RD-Server) is not installed: Windows allows two administrative sessions without RDS CALs.",
-    };
+    );
   }
   if (f.lic.role === "installed" && (!f.lic.modeCollected || !f.lic.serversCollected)) {
     const missing = [...(f.lic.modeCollected ? [] : [NEED_TERMINAL_SERVER]), ...(f.lic.serversCollected ? [] : [NEED_TERMSERVICE])];
-    return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, missing) };
+    return notChecked(missingEvidenceText(lang, missing));
   }
   if (f.lic.role === "installed") {
     const mode = f.lic.mode.value === 2 ? (ja ? "デバイスごと" : "per device") : ja ? "ユーザーごと" : "per user";
-    return {
-      findings: [],
-      status: "healthy",
-      detail: ja
+    return healthy(
+      ja
         ? `RD セッション ホストはライセンス モード ${mode}、ライセンス サーバー ${f.lic.servers!.names.join("、")} で構成されています。`
         : `The RD Session Host is configured: licensing mode ${mode}, license server(s) ${f.lic.servers!.names.join(", ")}.`,
-    };
+    );
   }
-  return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_COMPONENTS]) };
+  return notChecked(missingEvidenceText(lang, [NEED_COMPONENTS]));
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -302,11 +268,11 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
     ja
       ? `猶予期間 (${GRACE_PERIOD_DAYS} 日。Microsoft の Azure の記事にある 180 日は誤りです) の間は CAL なしで接続できますが、終了後はライセンス サーバーから RDS CAL を取得できない接続が切断されます。管理用の接続 (mstsc /admin) は引き続き使えます。`
       : `During the grace period (${GRACE_PERIOD_DAYS} days; the 180 days in Microsoft's Azure article is wrong) connections work without CALs; once it ends, every connection that cannot get an RDS CAL from a license server is dropped. An administrative connection (mstsc /admin) still works.`,
-    configConfidenceSentence(lang, confidence, `${why} (${ja ? "判定期間" : "window"}: ${windowText(lang, ctx.asOf, ctx.recencyDays)})`),
+    windowedConfidenceSentence(ctx, confidence, why),
     ja
       ? "修正は、購入済みの CAL に合わせたライセンス モード (2 = デバイスごと、4 = ユーザーごと) とライセンス サーバーの設定か、2 つを超える同時セッションが不要であれば役割の削除です。"
       : "The fix is the licensing mode matching the CALs bought (2 per device, 4 per user) and a license server, or, when no more than two concurrent sessions are needed, removing the role.",
-    ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    controlSetNote(ctx),
   ]);
 }
 
@@ -316,11 +282,8 @@ function collectEvidence(lang: Lang, f: Facts): Evidence[] {
   if (f.lic.roleValue) out.push(registryEvidence(f.lic.roleValue, ja ? "RD セッション ホストの役割 (0 = 未インストール)" : "RD Session Host role (0 = not installed)"));
   if (f.lic.mode.stored) out.push(registryEvidence(f.lic.mode.stored, ja ? "2 = デバイスごと、4 = ユーザーごと、それ以外 = 未構成" : "2 = per device, 4 = per user, anything else = not configured"));
   if (f.lic.servers) out.push(registryEvidence(f.lic.servers.stored, ja ? "ライセンス サーバー" : "license server(s)"));
-  const ended = f.graceEnded.recent.length ? f.graceEnded.recent : f.graceEnded.stale;
-  const warnings = f.warnings.recent.length ? f.warnings.recent : f.warnings.stale;
-  const note = (e: StoredEvent, recent: boolean) => `${e.eventId}: ${EVENT_TEXT[e.eventId]?.[lang] ?? ""}${recent ? "" : ja ? " [期間外]" : " [outside the window]"}`;
-  for (const e of newest(ended, 3)) out.push(eventEvidence(e, note(e, f.graceEnded.recent.length > 0)));
-  for (const e of newest(warnings, 2)) out.push(eventEvidence(e, note(e, f.warnings.recent.length > 0)));
+  const note = eventTableNote(lang, EVENT_TEXT);
+  out.push(...windowedEventEvidence(f.graceEnded, 3, note), ...windowedEventEvidence(f.warnings, 2, note));
   return out;
 }
 
@@ -333,11 +296,15 @@ function collectEvidence(lang: Lang, f: Facts): Evidence[] {
 //   administrative sessions, as Microsoft's article does.
 
 function remediationFor(ctx: ScenarioContext): Remediation[] {
-  const ja = ctx.lang === "ja";
   return [
-    ctx.remediation(RDS_LICENSING, "configure-licensing", "offline", "cmd", ja ? "オフライン: ライセンス モードとライセンス サーバーを設定する (値を記入してから実行)" : "Offline: set the licensing mode and license server (fill them in first)"),
-    ctx.remediation(RDS_LICENSING, "configure-licensing", "online", "powershell", ja ? "オンライン: ライセンス モードとライセンス サーバーを設定する (値を記入してから実行)" : "Online: set the licensing mode and license server (fill them in first)"),
-    ctx.remediation(RDS_LICENSING, "remove-rdsh-role", "online", "powershell", ja ? "オンライン: RD セッション ホストの役割を削除する (同時セッションが 2 つで足りる場合)" : "Online: remove the RD Session Host role (when two concurrent sessions are enough)"),
+    ...offlineAndOnline(ctx, RDS_LICENSING, "configure-licensing", {
+      offline: { en: "Offline: set the licensing mode and license server (fill them in first)", ja: "オフライン: ライセンス モードとライセンス サーバーを設定する (値を記入してから実行)" },
+      online: { en: "Online: set the licensing mode and license server (fill them in first)", ja: "オンライン: ライセンス モードとライセンス サーバーを設定する (値を記入してから実行)" },
+    }),
+    onlineScript(ctx, RDS_LICENSING, "remove-rdsh-role", {
+      en: "Online: remove the RD Session Host role (when two concurrent sessions are enough)",
+      ja: "オンライン: RD セッション ホストの役割を削除する (同時セッションが 2 つで足りる場合)",
+    }),
   ];
 }
 

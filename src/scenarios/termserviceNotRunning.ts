@@ -12,26 +12,19 @@
 // and has a typographic quote in its offline reg add).
 
 import type { StoredEvent } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { RDP_SERVICES } from "./data/services.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
-import { controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import {
-  CONFIG_KEY,
-  START_DISABLED,
-  START_TEXT,
-  configConfidenceSentence,
-  cappedVerdict,
-  isServiceAccount,
-  sentences,
-  serviceConfig,
-  type ServiceConfig,
-} from "./lib/configRegistry.js";
-import { CHANNEL, LOG_FILE, eventEvidence, newest, splitByWindow, type WindowedEvents } from "./lib/events.js";
+import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { START_DISABLED, isServiceAccount, sentences, serviceConfig, serviceDetail, type ServiceConfig } from "./lib/configRegistry.js";
+import { CHANNEL, eventEvidence, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { serviceNeed, systemLogNeed } from "./lib/needs.js";
 import { registryEvidence } from "./lib/registry.js";
+import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
+import { configFinding, healthy, notChecked, type ConfigDecisionRule } from "./lib/results.js";
 import { SCM_CRASHES, SCM_START_FAILURES, SCM_START_TYPE_CHANGED, scmErrorCode, scmEventNote, serviceEvents } from "./lib/serviceEvents.js";
-import { windowText, type Bilingual } from "./lib/text.js";
+import { contextWindowText, windowedConfidenceSentence, type Bilingual } from "./lib/text.js";
 
 export const TERMSERVICE_NOT_RUNNING = "termservice-not-running";
 
@@ -60,20 +53,8 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_SERVICES: EvidenceNeed = {
-  id: "services",
-  kind: "registry",
-  description: "Services\\TermService, SessionEnv and UmRdpService of the control set in use (Start, ObjectName)",
-  path: CONFIG_KEY.service("TermService"),
-  collect: ["TermService", "SessionEnv", "UmRdpService"].map((s) => COLLECT_CONFIG.service(s)).join("\n"),
-};
-const NEED_SYSTEM_LOG: EvidenceNeed = {
-  id: "system-log",
-  kind: "evtx",
-  description: "System event log (Service Control Manager 7000/7001/7022/7023/7024/7031/7034/7040)",
-  path: LOG_FILE.system,
-  collect: COLLECT_CONFIG.systemLog,
-};
+const NEED_SERVICES = serviceNeed("services", "Services\\TermService, SessionEnv and UmRdpService of the control set in use (Start, ObjectName)", ["TermService", "SessionEnv", "UmRdpService"]);
+const NEED_SYSTEM_LOG = systemLogNeed("Service Control Manager 7000/7001/7022/7023/7024/7031/7034/7040");
 const NEED_SELECT = NEED_SELECT_CURRENT;
 
 const needs = [NEED_SERVICES, NEED_SYSTEM_LOG, NEED_SELECT];
@@ -118,14 +99,7 @@ interface Facts {
   dependentDisabled: ServiceConfig[];
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause;
-  /** Rests on a SYSTEM value (capped at medium without Select\Current). */
-  onConfig: boolean;
-  why: Bilingual;
-}
+type Rule = ConfigDecisionRule<Facts, SubCause>;
 
 /** scenarios.md §5.4 with §0.3 (event-driven: high needs events in the window AND confirming configuration). */
 const DECISION: Rule[] = [
@@ -212,49 +186,34 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const rule = DECISION.find((r) => r.when(facts));
   if (!rule) return quiet(ctx, seen);
 
-  const { confidence, why } = cappedVerdict(ctx, rule.confidence, rule.why[lang], rule.onConfig);
-  const finding: Finding = {
-    scenario: TERMSERVICE_NOT_RUNNING,
-    confidence,
-    subCause: rule.subCause,
-    title: TITLE[rule.subCause][lang],
+  return configFinding(ctx, TERMSERVICE_NOT_RUNNING, rule, {
+    onSystemValue: rule.onConfig,
+    title: TITLE,
     cause: causeText(lang, rule.subCause, seen, facts),
-    explanation: explanationText(ctx, confidence, why, rule.subCause, seen),
+    explanation: (confidence, why) => explanationText(ctx, confidence, why, rule.subCause, seen),
     evidence: collectEvidence(ctx, seen, facts),
     remediation: remediationFor(ctx, rule.subCause),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, seen: Observed): ScenarioResult {
   const { lang, evidence } = ctx;
   const ja = lang === "ja";
   const hasLog = evidence.hasChannel(CHANNEL.system);
-  if (!seen.termService.collected && !hasLog) {
-    return { findings: [], status: "not-checked", detail: missingEvidenceText(lang, [NEED_SERVICES, NEED_SYSTEM_LOG]) };
-  }
-  const parts: string[] = [];
-  const ts = seen.termService;
-  if (ts.collected) {
-    const start = ts.startValue !== null ? `${ts.startValue} (${START_TEXT[ts.startValue]?.[lang] ?? "?"})` : ja ? "なし" : "absent";
-    parts.push(
-      ja
-        ? `TermService: Start = ${start}、ObjectName = ${ts.objectNameValue ?? "なし"}。`
-        : `TermService: Start = ${start}, ObjectName = ${ts.objectNameValue ?? "absent"}.`,
-    );
-  } else {
-    parts.push(ja ? `Services\\TermService は収集されていません: ${NEED_SERVICES.collect}` : `Services\\TermService was not collected: ${NEED_SERVICES.collect}`);
-  }
-  parts.push(
-    hasLog
-      ? ja
-        ? `システム ログに TermService の SCM 開始失敗やクラッシュはありません (${windowText(lang, ctx.asOf, ctx.recencyDays)})。`
-        : `The System log has no SCM start failure or crash of TermService (${windowText(lang, ctx.asOf, ctx.recencyDays)}).`
-      : ja
-        ? "システム ログは収集されていません。"
-        : "The System log was not collected.",
+  if (!seen.termService.collected && !hasLog) return notChecked(missingEvidenceText(lang, [NEED_SERVICES, NEED_SYSTEM_LOG]));
+  const window = contextWindowText(ctx);
+  return healthy(
+    sentences(lang, [
+      serviceDetail(lang, "TermService", seen.termService, NEED_SERVICES),
+      hasLog
+        ? ja
+          ? `システム ログに TermService の SCM 開始失敗やクラッシュはありません (${window})。`
+          : `The System log has no SCM start failure or crash of TermService (${window}).`
+        : ja
+          ? "システム ログは収集されていません。"
+          : "The System log was not collected.",
+    ]),
   );
-  return { findings: [], status: "healthy", detail: parts.join(ja ? "" : " ") };
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -295,13 +254,12 @@ function causeText(lang: Lang, subCause: SubCause, seen: Observed, facts: Facts)
 function explanationText(ctx: ScenarioContext, confidence: Confidence, why: string, subCause: SubCause, seen: Observed): string {
   const { lang } = ctx;
   const ja = lang === "ja";
-  const window = windowText(lang, ctx.asOf, ctx.recencyDays);
   const change = seen.startTypeChanges[seen.startTypeChanges.length - 1];
   return sentences(lang, [
     ja
       ? "Remote Desktop Services が動作していなければ 3389 で待ち受けるものがなく、クライアントは一般的な接続エラーになります。"
       : "Without Remote Desktop Services nothing listens on the RDP port, and clients get the general connection error.",
-    configConfidenceSentence(lang, confidence, `${why} (${ja ? "判定期間" : "window"}: ${window})`),
+    windowedConfidenceSentence(ctx, confidence, why),
     change &&
       (ja
         ? `${change.time.slice(0, 19).replace("T", " ")} (UTC) に SCM 7040 がスタートアップの種類の変更を記録しています。変更した人やツールを確認してください。`
@@ -310,7 +268,7 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
       (ja
         ? "クラッシュの調査には、TermService を専用の svchost プロセスに分離 (sc config TermService type= own) して、アプリケーション ログの 1000 とダンプを確認します。"
         : "To investigate the crashes, isolate TermService in its own svchost process (sc config TermService type= own) and look at Application 1000 and the crash dump."),
-    ctx.offline.controlSetAssumed && controlSetAssumedText(lang, ctx.offline.controlSet),
+    controlSetNote(ctx),
   ]);
 }
 
@@ -333,7 +291,7 @@ function collectEvidence(ctx: ScenarioContext, seen: Observed, facts: Facts): Ev
         : `SCM events about TermService: ${seen.failures.recent.length} start failure(s), ${seen.crashes.recent.length} crash(es) in the window, ${stale.length} outside it`,
     });
   }
-  for (const e of newest(recent.length ? recent : stale, 5)) out.push(eventEvidence(e, scmEventNote(e, lang, recent.length === 0)));
+  out.push(...windowedEventEvidence({ recent, stale }, 5, (e, outside) => scmEventNote(e, lang, outside)));
   const change = seen.startTypeChanges[seen.startTypeChanges.length - 1];
   if (change) out.push(eventEvidence(change, scmEventNote(change, lang, false)));
   return out;
@@ -347,16 +305,18 @@ function collectEvidence(ctx: ScenarioContext, seen: Observed, facts: Facts): Ev
 //   process (type= own), the isolation Microsoft's article uses to capture what kills it.
 
 function remediationFor(ctx: ScenarioContext, subCause: SubCause): Remediation[] {
-  const ja = ctx.lang === "ja";
   if (subCause === "crashing" || subCause === "start-failure") {
     return [
-      ctx.remediation(TERMSERVICE_NOT_RUNNING, "isolate-service", "online", "powershell", ja ? "オンライン: TermService を専用プロセスに分離して開始し、状態を確認する" : "Online: isolate TermService in its own process, start it and show its state"),
+      onlineScript(ctx, TERMSERVICE_NOT_RUNNING, "isolate-service", {
+        en: "Online: isolate TermService in its own process, start it and show its state",
+        ja: "オンライン: TermService を専用プロセスに分離して開始し、状態を確認する",
+      }),
     ];
   }
-  return [
-    ctx.remediation(TERMSERVICE_NOT_RUNNING, "restore-service", "offline", "cmd", ja ? "オフライン: TermService (と SessionEnv、UmRdpService) の構成を Windows の既定に戻す" : "Offline: put TermService (and SessionEnv, UmRdpService) back to Windows' defaults"),
-    ctx.remediation(TERMSERVICE_NOT_RUNNING, "restore-service", "online", "powershell", ja ? "オンライン: サービスの構成を既定に戻して開始する" : "Online: put the services back to their defaults and start them"),
-  ];
+  return offlineAndOnline(ctx, TERMSERVICE_NOT_RUNNING, "restore-service", {
+    offline: { en: "Offline: put TermService (and SessionEnv, UmRdpService) back to Windows' defaults", ja: "オフライン: TermService (と SessionEnv、UmRdpService) の構成を Windows の既定に戻す" },
+    online: { en: "Online: put the services back to their defaults and start them", ja: "オンライン: サービスの構成を既定に戻して開始する" },
+  });
 }
 
 export const termServiceNotRunning: Scenario = {

@@ -8,14 +8,18 @@
 // Reference: scenarios.md §2 (and §4 item 12: never re-enable TLS 1.0/1.1 as the old article does).
 
 import type { StoredEvent } from "../store/evidence.js";
-import type { Confidence, Evidence, Finding, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { Confidence, Evidence, Remediation } from "../report/findings.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { LEGACY_TLS, type TlsVersion } from "./data/tlsDefaults.js";
-import { COLLECT, controlSetAssumedText, missingEvidenceText } from "./lib/collect.js";
-import { CHANNEL, LOG_FILE, PROVIDER, eventEvidence, fieldValue, newest, splitByWindow } from "./lib/events.js";
+import { COLLECT, controlSetNote, missingEvidenceText } from "./lib/collect.js";
+import { lowerConfidence, sentences } from "./lib/configRegistry.js";
+import { CHANNEL, PROVIDER, fieldValue, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { NEED_SELECT_FOR_FIX, registryNeed, systemLogNeed, terminalServerNeed } from "./lib/needs.js";
 import { KEY, collectedUnder, dwordValue, registryEvidence, registrySourceOf } from "./lib/registry.js";
+import { offlineAndOnline } from "./lib/remediation.js";
+import { finding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
 import { effectiveServerProtocols, type EffectiveServerProtocols, type ServerProtocolState } from "./lib/schannelProtocols.js";
-import { type Bilingual, list, windowText, confidenceSentence } from "./lib/text.js";
+import { type Bilingual, list, outsideWindowTag, windowedConfidenceSentence } from "./lib/text.js";
 
 export const TLS_PROTOCOL_DISABLED = "tls-protocol-disabled";
 
@@ -44,41 +48,11 @@ const text: Scenario["text"] = {
 
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
-const NEED_SCHANNEL: EvidenceNeed = {
-  id: "schannel",
-  kind: "registry",
-  description: "SCHANNEL key of the control set in use (Protocols\\TLS 1.x\\Server)",
-  path: KEY.schannel,
-  collect: COLLECT.schannel,
-};
-const NEED_CURRENT_VERSION: EvidenceNeed = {
-  id: "current-version",
-  kind: "registry",
-  description: "Windows NT\\CurrentVersion (CurrentBuild decides the OS defaults)",
-  path: KEY.currentVersion,
-  collect: COLLECT.currentVersion,
-};
-const NEED_SYSTEM_LOG: EvidenceNeed = {
-  id: "system-log",
-  kind: "evtx",
-  description: "System event log (Schannel 36871)",
-  path: LOG_FILE.system,
-  collect: COLLECT.systemLog,
-};
-const NEED_TERMINAL_SERVER: EvidenceNeed = {
-  id: "terminal-server",
-  kind: "registry",
-  description: "Terminal Server key and its policy (SecurityLayer, UserAuthentication)",
-  path: KEY.rdpTcp,
-  collect: `${COLLECT.terminalServer}\n${COLLECT.policies}`,
-};
-const NEED_SELECT: EvidenceNeed = {
-  id: "select",
-  kind: "registry",
-  description: "Select\\Current, the control set the fix must write to",
-  path: KEY.select,
-  collect: COLLECT.selectKey,
-};
+const NEED_SCHANNEL = registryNeed("schannel", "SCHANNEL key of the control set in use (Protocols\\TLS 1.x\\Server)", KEY.schannel, COLLECT.schannel);
+const NEED_CURRENT_VERSION = registryNeed("current-version", "Windows NT\\CurrentVersion (CurrentBuild decides the OS defaults)", KEY.currentVersion, COLLECT.currentVersion);
+const NEED_SYSTEM_LOG = systemLogNeed("Schannel 36871");
+const NEED_TERMINAL_SERVER = terminalServerNeed("Terminal Server key and its policy (SecurityLayer, UserAuthentication)", KEY.rdpTcp, { withPolicies: true });
+const NEED_SELECT = NEED_SELECT_FOR_FIX;
 
 const needs = [NEED_SCHANNEL, NEED_CURRENT_VERSION, NEED_SYSTEM_LOG, NEED_TERMINAL_SERVER, NEED_SELECT];
 
@@ -96,7 +70,7 @@ const samples = [
 const SCHANNEL_CREDENTIAL_ERROR = 36871;
 
 interface Observed {
-  server: { recent: StoredEvent[]; stale: StoredEvent[] };
+  server: WindowedEvents;
   client: StoredEvent[];
 }
 
@@ -121,12 +95,7 @@ interface Facts {
   serverStale: number;
 }
 
-interface Rule {
-  when: (f: Facts) => boolean;
-  confidence: Confidence;
-  subCause: SubCause | null;
-  why: Bilingual;
-}
+type Rule = DecisionRule<Facts, SubCause | null>;
 
 const isEmpty = (f: Facts) => f.enabled.length === 0;
 const legacyOnly = (f: Facts) => f.enabled.length > 0 && f.enabled.every((v) => LEGACY_TLS.includes(v));
@@ -209,9 +178,6 @@ const ADJUSTMENTS: Adjustment[] = [
   },
 ];
 
-const ORDER: Confidence[] = ["low", "medium", "high"];
-const lower = (a: Confidence, b: Confidence): Confidence => (ORDER.indexOf(a) < ORDER.indexOf(b) ? a : b);
-
 /** RDP without TLS: SecurityLayer 0 (RDP security) and no NLA, policy first. */
 function tlsOffPath(ctx: ScenarioContext): boolean {
   const effective = (name: string) =>
@@ -236,20 +202,16 @@ function detect(ctx: ScenarioContext): ScenarioResult {
 
   const adjusting: Adjusting = { protocols, tlsOffPath: tlsOffPath(ctx) };
   const applied = ADJUSTMENTS.filter((a) => a.when(adjusting));
-  const confidence = applied.reduce((c, a) => lower(c, a.cap), rule.confidence);
+  const confidence = applied.reduce((c, a) => lowerConfidence(c, a.cap), rule.confidence);
   const why = [rule.why[lang], ...applied.map((a) => a.why[lang])].join(lang === "ja" ? "。" : "; ");
 
-  const finding: Finding = {
-    scenario: TLS_PROTOCOL_DISABLED,
-    confidence,
-    subCause: rule.subCause,
+  return finding(TLS_PROTOCOL_DISABLED, { confidence, subCause: rule.subCause, why }, {
     title: TITLE[rule.subCause ?? "unknown"][lang],
     cause: causeText(lang, rule.subCause, facts),
     explanation: explanationText(ctx, confidence, why, facts),
     evidence: collectEvidence(ctx, seen, protocols, facts),
     remediation: rule.subCause === "server-credential-errors" ? [] : remediationFor(ctx),
-  };
-  return { findings: [finding], status: "finding", detail: why };
+  });
 }
 
 function quiet(ctx: ScenarioContext, facts: Facts, seen: Observed, protocols: EffectiveServerProtocols): ScenarioResult {
@@ -260,33 +222,28 @@ function quiet(ctx: ScenarioContext, facts: Facts, seen: Observed, protocols: Ef
       ? `クライアント側の Schannel 36871 (Type=client) が ${seen.client.length} 件ありますが、VM 上のアプリやエージェントの送信方向 TLS のノイズで、RDP リスナーとは無関係です。`
       : `${seen.client.length} client-side Schannel 36871 (Type=client): outbound TLS noise from agents or apps on the VM, not the RDP listener.`
     : null;
-  const detail = (...parts: (string | null)[]) => parts.filter((p): p is string => !!p).join(ja ? "" : " ");
   if (!facts.schannelCollected) {
     if (!evidence.hasChannel(CHANNEL.system)) {
-      return { findings: [], status: "not-checked", detail: [noise, missingEvidenceText(lang, [NEED_SCHANNEL, NEED_SYSTEM_LOG])].filter(Boolean).join("\n") };
+      return notChecked([noise, missingEvidenceText(lang, [NEED_SCHANNEL, NEED_SYSTEM_LOG])].filter(Boolean).join("\n"));
     }
-    return {
-      findings: [],
-      status: "healthy",
-      detail: detail(
+    return healthy(
+      sentences(lang, [
         ja
           ? "システム ログにサーバー側の Schannel 36871 はありません (SCHANNEL キーは収集されていません)。"
           : "The System log has no server-side Schannel 36871 (the SCHANNEL key was not collected).",
         noise,
-      ),
-    };
+      ]),
+    );
   }
   const os = protocols.build ? `${protocols.osRow.os}, build ${protocols.build.build}` : protocols.osRow.os;
-  return {
-    findings: [],
-    status: "healthy",
-    detail: detail(
+  return healthy(
+    sentences(lang, [
       ja
         ? `サーバー側で使用できる TLS バージョン: ${list(lang, protocols.enabled)} (値がないものは ${os} の既定値)。`
         : `TLS versions the server side can use: ${list(lang, protocols.enabled)} (OS defaults of ${os} where not set).`,
       noise,
-    ),
-  };
+    ]),
+  );
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -327,24 +284,20 @@ function causeText(lang: Lang, subCause: SubCause | null, facts: Facts): string 
 
 function explanationText(ctx: ScenarioContext, confidence: Confidence, why: string, facts: Facts): string {
   const { lang } = ctx;
-  const window = windowText(lang, ctx.asOf, ctx.recencyDays);
-  const out: string[] = [
+  return sentences(lang, [
     lang === "ja"
       ? "RDP (SecurityLayer 1/2 と NLA) は TLS 上で動作し、Schannel は双方が有効にしている最も新しいバージョンを使います。ハードニングのベースラインで TLS 1.0/1.1 と一緒に TLS 1.2 まで無効にすると、リスナーは TLS を開始できません。"
       : "RDP (SecurityLayer 1/2, and NLA) runs over TLS, and Schannel picks the newest version both sides enable. A hardening baseline that turns TLS 1.2 off along with 1.0/1.1 leaves the listener unable to start TLS.",
-    confidenceSentence(lang, confidence, why, window),
-  ];
-  if (!facts.schannelCollected) {
-    out.push(lang === "ja" ? `SCHANNEL キーを収集してください:\n${NEED_SCHANNEL.collect}` : `Collect the SCHANNEL key:\n${NEED_SCHANNEL.collect}`);
-  } else {
-    if (ctx.offline.controlSetAssumed) out.push(controlSetAssumedText(lang, ctx.offline.controlSet));
-    out.push(
-      lang === "ja"
-        ? "修正ではサーバー側の TLS 1.2 だけを有効にし、TLS 1.0/1.1 は有効に戻しません。グループ ポリシーのベースラインで設定されている場合は元に戻るため、ポリシー側も修正してください。"
-        : "The fix enables TLS 1.2 for the server role only and does not bring back TLS 1.0/1.1. If a Group Policy baseline set these values it will put them back: fix the policy too.",
-    );
-  }
-  return out.join(lang === "ja" ? "" : " ");
+    windowedConfidenceSentence(ctx, confidence, why),
+    ...(facts.schannelCollected
+      ? [
+          controlSetNote(ctx),
+          lang === "ja"
+            ? "修正ではサーバー側の TLS 1.2 だけを有効にし、TLS 1.0/1.1 は有効に戻しません。グループ ポリシーのベースラインで設定されている場合は元に戻るため、ポリシー側も修正してください。"
+            : "The fix enables TLS 1.2 for the server role only and does not bring back TLS 1.0/1.1. If a Group Policy baseline set these values it will put them back: fix the policy too.",
+        ]
+      : [lang === "ja" ? `SCHANNEL キーを収集してください:\n${NEED_SCHANNEL.collect}` : `Collect the SCHANNEL key:\n${NEED_SCHANNEL.collect}`]),
+  ]);
 }
 
 const STATE_TEXT: Record<ServerProtocolState, Bilingual> = {
@@ -369,19 +322,16 @@ function collectEvidence(ctx: ScenarioContext, seen: Observed, protocols: Effect
     for (const v of p.values) out.push(registryEvidence(v, `${p.version}\\Server`));
   }
   if (protocols.build) out.push(registryEvidence(protocols.build.value, protocols.osRow.os));
-  const server = seen.server.recent.length ? seen.server.recent : seen.server.stale;
-  const outside = seen.server.recent.length ? "" : lang === "ja" ? " [期間外]" : " [outside the window]";
-  for (const e of newest(server, 5)) {
-    const state = fieldValue(e, "ErrorState");
-    out.push(
-      eventEvidence(
-        e,
+  out.push(
+    ...windowedEventEvidence(seen.server, 5, (e, outside) => {
+      const state = fieldValue(e, "ErrorState");
+      return (
         (lang === "ja" ? "36871: サーバー側 TLS 資格情報の作成に失敗" : "36871: fatal error creating a server-side TLS credential") +
-          (state ? ` (ErrorState ${state})` : "") +
-          outside,
-      ),
-    );
-  }
+        (state ? ` (ErrorState ${state})` : "") +
+        outsideWindowTag(lang, outside)
+      );
+    }),
+  );
   return out;
 }
 
@@ -391,13 +341,10 @@ function collectEvidence(ctx: ScenarioContext, seen: Observed, protocols: Effect
 // left alone.
 
 function remediationFor(ctx: ScenarioContext): Remediation[] {
-  const { lang } = ctx;
-  return [
-    ctx.remediation(TLS_PROTOCOL_DISABLED, "enable-tls12-server", "offline", "cmd",
-      lang === "ja" ? "オフライン: サーバー側の TLS 1.2 を有効にする" : "Offline: enable TLS 1.2 for the server role"),
-    ctx.remediation(TLS_PROTOCOL_DISABLED, "enable-tls12-server", "online", "powershell",
-      lang === "ja" ? "オンライン: サーバー側の TLS 1.2 を有効にして Remote Desktop Services を再起動する" : "Online: enable TLS 1.2 for the server role and restart Remote Desktop Services"),
-  ];
+  return offlineAndOnline(ctx, TLS_PROTOCOL_DISABLED, "enable-tls12-server", {
+    offline: { en: "Offline: enable TLS 1.2 for the server role", ja: "オフライン: サーバー側の TLS 1.2 を有効にする" },
+    online: { en: "Online: enable TLS 1.2 for the server role and restart Remote Desktop Services", ja: "オンライン: サーバー側の TLS 1.2 を有効にして Remote Desktop Services を再起動する" },
+  });
 }
 
 export const tlsProtocolDisabled: Scenario = {

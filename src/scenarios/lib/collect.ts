@@ -1,4 +1,4 @@
-import type { EvidenceNeed, Lang } from "../types.js";
+import type { EvidenceNeed, Lang, ScenarioContext } from "../types.js";
 
 // The rescue-VM commands that collect each piece of evidence (scenarios.md §6). They run in an elevated
 // cmd with D = drive letter of the attached disk, OUT = output folder, the hives loaded as
@@ -7,9 +7,11 @@ import type { EvidenceNeed, Lang } from "../types.js";
 
 const robocopyLog = (file: string) =>
   `robocopy "%D%:\\Windows\\System32\\winevt\\Logs" "%OUT%\\logs" "${file}" /B /R:0 /W:0 /NP`;
-const exportSystem = (subkey: string, file: string) =>
+/** `reg export` of a key under the loaded SYSTEM hive's control set in use. */
+export const exportSystem = (subkey: string, file: string) =>
   `reg export "HKLM\\BROKENSYSTEM\\%CS%\\${subkey}" "%OUT%\\reg\\${file}" /y`;
-const exportSoftware = (subkey: string, file: string) =>
+/** `reg export` of a key under the loaded SOFTWARE hive. */
+export const exportSoftware = (subkey: string, file: string) =>
   `reg export "HKLM\\BROKENSOFTWARE\\${subkey}" "%OUT%\\reg\\${file}" /y`;
 
 export const COLLECT = {
@@ -51,4 +53,14 @@ export function controlSetAssumedText(lang: Lang, controlSet: string): string {
   return lang === "ja"
     ? `Select\\Current が収集されていないため、オフライン スクリプトは ${controlSet} を仮定しています。スクリプトはディスク上の Select\\Current を読み、異なる場合は何も変更せずに停止します。`
     : `Select\\Current was not collected, so the offline script assumes ${controlSet}; it reads Select\\Current on the disk and stops if they differ.`;
+}
+
+/** controlSetAssumedText when the context had to assume the control set, else null (for sentences()). */
+export function controlSetNote(ctx: Pick<ScenarioContext, "lang" | "offline">): string | null {
+  return ctx.offline.controlSetAssumed ? controlSetAssumedText(ctx.lang, ctx.offline.controlSet) : null;
+}
+
+/** "<what> was not collected: <the command that collects it>", for healthy details that lack a key. */
+export function notCollectedText(lang: Lang, what: string, need: EvidenceNeed): string {
+  return lang === "ja" ? `${what} は収集されていません: ${need.collect}` : `${what} was not collected: ${need.collect}`;
 }

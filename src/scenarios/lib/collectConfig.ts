@@ -1,30 +1,21 @@
 import type { EvidenceNeed } from "../types.js";
-import { COLLECT } from "./collect.js";
+import { COLLECT, exportSoftware, exportSystem } from "./collect.js";
 
 // Rescue-VM commands for the evidence the configuration scenarios read beyond lib/collect.ts, in the
 // same form (scenarios.md §6): elevated cmd, D = drive letter, OUT = output folder, hives loaded as
 // HKLM\BROKENSYSTEM / HKLM\BROKENSOFTWARE, CS = the ControlSet00N that Select\Current names.
 
-const exportSystemKey = (subkey: string, file: string) => `reg export "HKLM\\BROKENSYSTEM\\%CS%\\${subkey}" "%OUT%\\reg\\${file}" /y`;
-const exportSoftwareKey = (subkey: string, file: string) => `reg export "HKLM\\BROKENSOFTWARE\\${subkey}" "%OUT%\\reg\\${file}" /y`;
-
 export const COLLECT_CONFIG = {
   /** Control\Lsa with FIPSAlgorithmPolicy (disabledomaincreds, FIPS). */
-  lsa: exportSystemKey("Control\\Lsa", "lsa.reg"),
+  lsa: exportSystem("Control\\Lsa", "lsa.reg"),
   /** Policies\System, where the CredSSP "Encryption Oracle Remediation" policy lives. */
-  policiesSystem: exportSoftwareKey("Microsoft\\Windows\\CurrentVersion\\Policies\\System", "policies-system.reg"),
+  policiesSystem: exportSoftware("Microsoft\\Windows\\CurrentVersion\\Policies\\System", "policies-system.reg"),
   /** Windows NT\CurrentVersion, with Winlogon below it. */
   currentVersion: COLLECT.currentVersion,
   /** The Windows Firewall's local store (profiles and FirewallRules) lives under SharedAccess. */
   firewall: COLLECT.service("SharedAccess"),
   /** Group Policy, including Terminal Services and WindowsFirewall. */
   policies: COLLECT.policies,
-  securityLog: COLLECT.eventLog("Security.evtx"),
-  selectKey: COLLECT.selectKey,
-  terminalServer: COLLECT.terminalServer,
-  systemLog: COLLECT.systemLog,
-  eventLog: COLLECT.eventLog,
-  service: COLLECT.service,
   serverComponents: COLLECT.serverComponents,
 } as const;
 

@@ -1,7 +1,8 @@
 import type { EvidenceIndex, StoredRegistryValue } from "../../store/evidence.js";
-import type { Confidence } from "../../report/findings.js";
-import type { Lang, ScenarioContext } from "../types.js";
-import { KEY, collectedUnder, dwordValue, stringValue } from "./registry.js";
+import type { Confidence, Evidence } from "../../report/findings.js";
+import type { EvidenceNeed, Lang, ScenarioContext } from "../types.js";
+import { notCollectedText } from "./collect.js";
+import { KEY, collectedUnder, dwordValue, registryEvidence, stringValue } from "./registry.js";
 import type { Bilingual } from "./text.js";
 
 // Configuration values the "RDP is switched off somewhere" scenarios read (scenarios.md §5), and the
@@ -109,6 +110,39 @@ export function describeValue(lang: Lang, stored: StoredRegistryValue, fromPolic
   return `${tail}\\${stored.name} = ${value}${where}`;
 }
 
+/** describeValue as a sentence of a healthy detail. */
+export function valueSentence(lang: Lang, stored: StoredRegistryValue, fromPolicy = false): string {
+  return `${describeValue(lang, stored, fromPolicy)}${lang === "ja" ? "。" : "."}`;
+}
+
+/**
+ * One sentence of a healthy detail about a value: the value when it is in the evidence, `unset` when the
+ * key it lives under was collected without it, else what was not collected and how to collect it.
+ */
+export function valueDetail(
+  lang: Lang,
+  stored: StoredRegistryValue | undefined,
+  collected: boolean,
+  unset: Bilingual,
+  missing: { what: string; need: EvidenceNeed },
+): string {
+  if (stored) return valueSentence(lang, stored);
+  if (collected) return unset[lang];
+  return notCollectedText(lang, missing.what, missing.need);
+}
+
+/**
+ * Evidence for a value read policy first: the policy's value (it wins over the local setting, then
+ * `policyDetail`) and the local one, marked as overridden when the policy sets it, else with `localNote`.
+ */
+export function policyFirstEvidence(lang: Lang, v: PolicyFirstDword, localNote: Bilingual, policyDetail = ""): Evidence[] {
+  const ja = lang === "ja";
+  const out: Evidence[] = [];
+  if (v.policy) out.push(registryEvidence(v.policy, `${ja ? "ポリシー: ローカル設定より優先" : "policy: wins over the local setting"}${policyDetail}`));
+  if (v.local) out.push(registryEvidence(v.local, v.fromPolicy ? (ja ? "ローカル設定 (ポリシーで上書き)" : "local setting (overridden by the policy)") : localNote[lang]));
+  return out;
+}
+
 // ── Services ─────────────────────────────────────────────────────────────────────────────────────
 
 /** Service Start values (SCM): 0 boot, 1 system, 2 automatic, 3 manual (demand), 4 disabled. */
@@ -156,6 +190,16 @@ const ACCOUNT_PATTERN: Record<"NetworkService" | "LocalService" | "LocalSystem",
 
 export function isServiceAccount(objectName: string | null, account: keyof typeof ACCOUNT_PATTERN): boolean {
   return objectName !== null && ACCOUNT_PATTERN[account].test(objectName.trim());
+}
+
+/** "<label>: Start = 3 (manual), ObjectName = …." for a healthy detail, or how to collect the service key. */
+export function serviceDetail(lang: Lang, label: string, service: ServiceConfig, need: EvidenceNeed): string {
+  const ja = lang === "ja";
+  if (!service.collected) return notCollectedText(lang, `Services\\${service.name}`, need);
+  const start = service.startValue !== null ? `${service.startValue} (${START_TEXT[service.startValue]?.[lang] ?? "?"})` : ja ? "なし" : "absent";
+  return ja
+    ? `${label}: Start = ${start}、ObjectName = ${service.objectNameValue ?? "なし"}。`
+    : `${label}: Start = ${start}, ObjectName = ${service.objectNameValue ?? "absent"}.`;
 }
 
 // ── Text ─────────────────────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,7 @@
 import type { EventEvidence } from "../../report/findings.js";
 import type { StoredEvent } from "../../store/evidence.js";
-import type { ScenarioContext } from "../types.js";
+import type { Lang, ScenarioContext } from "../types.js";
+import { outsideWindowTag, type Bilingual } from "./text.js";
 
 // Providers are matched by name plus the 16-bit EventID (scenarios.md §0.2); Qualifiers are ignored.
 export const PROVIDER = {
@@ -91,4 +92,22 @@ export function near(events: StoredEvent[], anchors: StoredEvent[], ms: number):
     const t = Date.parse(e.time);
     return times.some((a) => Math.abs(a - t) <= ms);
   });
+}
+
+/**
+ * Evidence for the newest `max` events of the window or, when the window has none, of the time before it
+ * (`outside` then tells the note so).
+ */
+export function windowedEventEvidence(
+  events: WindowedEvents,
+  max: number,
+  note: (event: StoredEvent, outside: boolean) => string,
+): EventEvidence[] {
+  const outside = events.recent.length === 0;
+  return newest(outside ? events.stale : events.recent, max).map((e) => eventEvidence(e, note(e, outside)));
+}
+
+/** The usual event note, "<id>: <what the table says of it>", tagged when outside the window. */
+export function eventTableNote(lang: Lang, table: Record<number, Bilingual>): (event: StoredEvent, outside: boolean) => string {
+  return (e, outside) => `${e.eventId}: ${table[e.eventId]?.[lang] ?? ""}${outsideWindowTag(lang, outside)}`;
 }

@@ -1,4 +1,4 @@
-import type { Lang } from "../types.js";
+import type { Lang, ScenarioContext } from "../types.js";
 
 /** One sentence in both report languages. Scenarios keep EN and JA side by side so they stay in step. */
 export type Bilingual = Record<Lang, string>;
@@ -24,4 +24,24 @@ export function windowText(lang: Lang, asOf: string | null, days: number): strin
 export function confidenceSentence(lang: Lang, confidence: "high" | "medium" | "low", why: string, window: string): string {
   if (lang === "ja") return `確度「${{ high: "高", medium: "中", low: "低" }[confidence]}」: ${why} (判定期間: ${window})。`;
   return `Confidence ${confidence}: ${why} (window: ${window}).`;
+}
+
+/** The recency window of a scenario context in words (see windowText). */
+export function contextWindowText(ctx: Pick<ScenarioContext, "lang" | "asOf" | "recencyDays">): string {
+  return windowText(ctx.lang, ctx.asOf, ctx.recencyDays);
+}
+
+/** The confidence sentence of a verdict judged over the context's recency window. */
+export function windowedConfidenceSentence(
+  ctx: Pick<ScenarioContext, "lang" | "asOf" | "recencyDays">,
+  confidence: "high" | "medium" | "low",
+  why: string,
+): string {
+  return confidenceSentence(ctx.lang, confidence, why, contextWindowText(ctx));
+}
+
+/** " [outside the window]" after an event's note when the event is older than the window, else "". */
+export function outsideWindowTag(lang: Lang, outside: boolean): string {
+  if (!outside) return "";
+  return lang === "ja" ? " [期間外]" : " [outside the window]";
 }
