@@ -1,25 +1,16 @@
 import { Command, CommanderError } from "commander";
-import { EvidenceFolderError } from "../evidence/discover.js";
-import { ingestFolder } from "../ingest/ingestFolder.js";
-import { IndexVersionError, openIndex } from "../store/db.js";
-import { progressReporter } from "./progress.js";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildReport, buildReportCached } from "../pipeline/buildReport.js";
-import { checkCase, isCaseFolder, junitXml, listCases } from "../pipeline/check.js";
-import { writeFileAtomic } from "../pipeline/writeAtomic.js";
-import { renderHtml } from "../report/html.js";
-import { renderJson } from "../report/json.js";
-import { renderMarkdown } from "../report/markdown.js";
 import { CONFIDENCE_ORDER, type Confidence, type Report } from "../report/findings.js";
-import { SCENARIOS } from "../scenarios/index.js";
-import { DEFAULT_COLLECTOR_FILE, writeCollector } from "../collect/index.js";
-import { normalizeDrive } from "../collect/generateCollector.js";
 import type { Lang } from "../scenarios/types.js";
 import type { Db } from "../store/db.js";
 import { printable } from "./terminal.js";
 import { TOOL_VERSION } from "../version.js";
+
+// Each command imports what it needs when it runs (`await import` in its action): `index` must not pay
+// for loading the report renderers, the scenarios, handlebars or the collector, which are a large part
+// of a short run's start-up. Only type imports and small modules are static here.
 
 /** Exit codes: 0 done, 1 a --fail-on threshold or a regression check failed, 2 usage or unreadable input. */
 export const EXIT_OK = 0;
@@ -43,7 +34,12 @@ export function buildProgram(): Command {
     .argument("<folder>", "evidence folder copied off the rescue VM")
     .requiredOption("--db <file>", "SQLite index to create or update")
     .option("--rehash", "re-hash every file even when its size and modification time are unchanged")
-    .action((folder: string, opts: { db: string; rehash?: boolean }) => {
+    .action(async (folder: string, opts: { db: string; rehash?: boolean }) => {
+      const [{ openIndex }, { ingestFolder }, { progressReporter }] = await Promise.all([
+        import("../store/db.js"),
+        import("../ingest/ingestFolder.js"),
+        import("./progress.js"),
+      ]);
       const db = openIndex(opts.db);
       try {
         const summary = ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
@@ -80,11 +76,16 @@ export function buildProgram(): Command {
     .option("--analyst <name>", "analyst name")
     .option("--vm <name>", "VM name")
     .option("--note <text>", "free-text note")
-    .action((folder: string, opts: AnalyzeOptions) => {
+    .action(async (folder: string, opts: AnalyzeOptions) => {
       const failOn = parseFailOn(opts.failOn);
       const lang = parseLang(opts.lang);
       const asOf = parseAsOf(opts.asOf);
-      const report = withIndex(opts.db, (db) => {
+      const [{ ingestFolder }, { progressReporter }, { buildReport, buildReportCached }] = await Promise.all([
+        import("../ingest/ingestFolder.js"),
+        import("./progress.js"),
+        import("../pipeline/buildReport.js"),
+      ]);
+      const report = await withIndex(opts.db, (db) => {
         const summary = ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
         process.stderr.write(
           printable(
@@ -100,7 +101,7 @@ export function buildProgram(): Command {
           command: commandLine(),
         });
       });
-      writeOutputs(report, { html: opts.out, json: opts.json, md: opts.caseMd });
+      await writeOutputs(report, { html: opts.out, json: opts.json, md: opts.caseMd });
       printVerdict(report, opts.out);
       if (failOn && report.findings.some((f) => CONFIDENCE_ORDER.indexOf(f.confidence) <= CONFIDENCE_ORDER.indexOf(failOn))) {
         setExitCode(program, EXIT_FINDINGS);
@@ -120,7 +121,7 @@ export function buildProgram(): Command {
     .option("--analyst <name>", "analyst name")
     .option("--vm <name>", "VM name")
     .option("--note <text>", "free-text note")
-    .action((opts: ReportCommandOptions) => {
+    .action(async (opts: ReportCommandOptions) => {
       const format = opts.format;
       if (!["html", "json", "md"].includes(format)) throw new UsageError(`--format must be html, json or md, not ${format}`);
       try {
@@ -128,6 +129,11 @@ export function buildProgram(): Command {
       } catch {
         throw new UsageError(`index ${opts.db} not found`);
       }
+      const [{ openIndex }, { buildReport }, { writeFileAtomic }] = await Promise.all([
+        import("../store/db.js"),
+        import("../pipeline/buildReport.js"),
+        import("../pipeline/writeAtomic.js"),
+      ]);
       const db = openIndex(opts.db);
       let report: Report;
       try {
@@ -141,7 +147,7 @@ export function buildProgram(): Command {
       } finally {
         db.close();
       }
-      const text = format === "html" ? renderHtml(report) : format === "json" ? renderJson(report) : renderMarkdown(report);
+      const text = await render(format as "html" | "json" | "md", report);
       if (opts.out) writeFileAtomic(opts.out, text);
       else process.stdout.write(text);
     });
@@ -151,7 +157,11 @@ export function buildProgram(): Command {
     .description("regression harness: analyze every case folder and compare with its expected.json")
     .argument("<samples-dir>", "folder of case folders, each with expected.json")
     .option("--junit <file>", "write JUnit XML results")
-    .action((samplesDir: string, opts: { junit?: string }) => {
+    .action(async (samplesDir: string, opts: { junit?: string }) => {
+      const [{ checkCase, isCaseFolder, junitXml, listCases }, { writeFileAtomic }] = await Promise.all([
+        import("../pipeline/check.js"),
+        import("../pipeline/writeAtomic.js"),
+      ]);
       let cases: string[];
       try {
         cases = isCaseFolder(samplesDir) ? [path.resolve(samplesDir)] : listCases(samplesDir).map((c) => path.join(samplesDir, c));
@@ -177,8 +187,9 @@ export function buildProgram(): Command {
     .command("scenarios")
     .description("list every scenario rdp-triage checks")
     .option("--lang <lang>", "en or ja", "en")
-    .action((opts: { lang: string }) => {
+    .action(async (opts: { lang: string }) => {
       const lang = parseLang(opts.lang);
+      const { SCENARIOS } = await import("../scenarios/index.js");
       const width = Math.max(...SCENARIOS.map((s) => s.id.length));
       for (const s of SCENARIOS) process.stdout.write(`${s.id.padEnd(width)}  ${s.text[lang].summary}\n`);
     });
@@ -188,8 +199,9 @@ export function buildProgram(): Command {
     .description("what a scenario checks, the evidence it needs, and how to collect it on a rescue VM")
     .argument("<id>", "scenario id (see: rdp-triage scenarios)")
     .option("--lang <lang>", "en or ja", "en")
-    .action((id: string, opts: { lang: string }) => {
+    .action(async (id: string, opts: { lang: string }) => {
       const lang = parseLang(opts.lang);
+      const { SCENARIOS } = await import("../scenarios/index.js");
       const s = SCENARIOS.find((x) => x.id === id);
       if (!s) throw new UsageError(`unknown scenario ${id}; known: ${SCENARIOS.map((x) => x.id).join(", ")}`);
       const out = [
@@ -209,9 +221,14 @@ export function buildProgram(): Command {
   program
     .command("collect")
     .description("write the PowerShell 5.1 script that collects every piece of evidence the scenarios need on a rescue VM")
-    .option("--out <file>", "script to write", DEFAULT_COLLECTOR_FILE)
+    // DEFAULT_COLLECTOR_FILE of collect/index.ts, spelled out so the help needs no import of the collector.
+    .option("--out <file>", "script to write", "collect-rdp-evidence.ps1")
     .option("--drive <letter>", "drive letter of the attached OS disk (default: found by the script)")
-    .action((opts: { out: string; drive?: string }) => {
+    .action(async (opts: { out: string; drive?: string }) => {
+      const [{ writeCollector }, { normalizeDrive }] = await Promise.all([
+        import("../collect/index.js"),
+        import("../collect/generateCollector.js"),
+      ]);
       let drive: string;
       try {
         drive = normalizeDrive(opts.drive);
@@ -295,7 +312,8 @@ function commandLine(): string {
 }
 
 /** Runs `work` on the given index, or on a private temporary one that is removed afterwards. */
-function withIndex<T>(dbFile: string | undefined, work: (db: Db) => T): T {
+async function withIndex<T>(dbFile: string | undefined, work: (db: Db) => T): Promise<T> {
+  const { openIndex } = await import("../store/db.js");
   const tmp = dbFile ? null : mkdtempSync(path.join(os.tmpdir(), "rdp-triage-"));
   const db = openIndex(dbFile ?? path.join(tmp!, "index.sqlite"));
   try {
@@ -306,10 +324,17 @@ function withIndex<T>(dbFile: string | undefined, work: (db: Db) => T): T {
   }
 }
 
-function writeOutputs(report: Report, out: { html?: string; json?: string; md?: string }): void {
-  if (out.html) writeFileAtomic(out.html, renderHtml(report));
-  if (out.json) writeFileAtomic(out.json, renderJson(report));
-  if (out.md) writeFileAtomic(out.md, renderMarkdown(report));
+async function writeOutputs(report: Report, out: { html?: string; json?: string; md?: string }): Promise<void> {
+  const { writeFileAtomic } = await import("../pipeline/writeAtomic.js");
+  if (out.html) writeFileAtomic(out.html, await render("html", report));
+  if (out.json) writeFileAtomic(out.json, await render("json", report));
+  if (out.md) writeFileAtomic(out.md, await render("md", report));
+}
+
+async function render(format: "html" | "json" | "md", report: Report): Promise<string> {
+  if (format === "html") return (await import("../report/html.js")).renderHtml(report);
+  if (format === "json") return (await import("../report/json.js")).renderJson(report);
+  return (await import("../report/markdown.js")).renderMarkdown(report);
 }
 
 function printVerdict(report: Report, htmlFile: string | undefined): void {
@@ -325,6 +350,12 @@ function printVerdict(report: Report, htmlFile: string | undefined): void {
   process.stdout.write(printable(lines.join("\n")) + "\n");
 }
 
+/** The evidence and index errors that exit 2; their modules are loaded only on this (error) path. */
+async function isEvidenceOrIndexError(error: Error): Promise<boolean> {
+  const [{ EvidenceFolderError }, { IndexVersionError }] = await Promise.all([import("../evidence/discover.js"), import("../store/db.js")]);
+  return error instanceof EvidenceFolderError || error instanceof IndexVersionError;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
@@ -337,7 +368,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       return EXIT_USAGE;
     }
-    if (error instanceof UsageError || error instanceof EvidenceFolderError || error instanceof IndexVersionError) {
+    if (error instanceof Error && (error instanceof UsageError || (await isEvidenceOrIndexError(error)))) {
       process.stderr.write(`rdp-triage: ${printable(error.message)}\n`);
       return EXIT_USAGE;
     }

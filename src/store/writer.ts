@@ -1,6 +1,6 @@
 import type { Db } from "./db.js";
 import type { AclEntry, EventRecord, Problem, RegistryKey, RegistryValue } from "../parsers/types.js";
-import { eventRow, type EventRow } from "../ingest/evtxRows.js";
+import { fieldsJson, type EventRow } from "../ingest/evtxRows.js";
 
 export type SourceKind = "evtx" | "icacls" | "reg-query" | "reg-file" | "hive" | "hive-log" | "unknown";
 
@@ -130,16 +130,24 @@ export class IndexWriter {
       let encoding = desc.encoding;
       records = 0;
       problems = 0;
+      const eventStored = (time: string): void => {
+        if (first === null || time < first) first = time;
+        if (last === null || time > last) last = time;
+        records++;
+      };
       const sink: SourceSink = {
         event(r) {
-          this.eventRow(eventRow(r));
+          // Bound directly, without building the EventRow array first (same values, same order: see eventRow).
+          s.insertEvent.run(
+            id, r.recordId, r.timeCreated, r.provider, r.providerGuid, r.eventId, r.qualifiers, r.version, r.level, r.task,
+            r.opcode, r.keywords, r.channel, r.computer, r.userSid, r.processId, r.threadId, r.activityId, r.chunk, r.offset,
+            r.status, fieldsJson(r.fields),
+          );
+          eventStored(r.timeCreated);
         },
         eventRow(row) {
           s.insertEvent.run(id, ...row);
-          const time = row[1];
-          if (first === null || time < first) first = time;
-          if (last === null || time > last) last = time;
-          records++;
+          eventStored(row[1]);
         },
         acl(a) {
           s.insertAcl.run(id, a.line, a.path, a.principal, a.sid, a.access, a.rights, a.mask, a.flags.join(","), a.inherited ? 1 : 0);
