@@ -11,15 +11,18 @@
 //   evtx        readEvtx over byte-level mutations of the project's sample logs (and the small files of
 //               ../shared/corpus when present): byte/u32 patches at structure-aware offsets, fills,
 //               truncation, splices, chunk copies, optionally with every checksum recomputed afterwards
+//   evtx-chunk  readEvtx over damage confined to one chunk of a 4-chunk sample log: every record of the
+//               three other chunks must come out, unchanged (checked against the clean file's records)
 //   hive        readHive over byte-level mutations of a written hive (clean, or dirty with LOG1/LOG2,
 //               mutating the primary or a log), optionally with the base block checksum recomputed
 //
 // Properties: never throws, terminates (each case within PER_CASE_MS), returns well-typed output
-// (every record, entry, value and problem checked field by field).
+// (every record, entry, value and problem checked field by field) that goes into the index whole
+// (stored through IndexWriter: every record counted, no internal.parser-crashed row).
 //
 // Usage: node dist/scripts/fuzz.js [--runs N] [--seed S] [--target name,...]
 // Default: 10,000 cases per target, seed 20261128. A failure prints its target, seed, path and the
-// shrunk counterexample; reproduce it with the same --seed (fast-check replays the path). Every
+// shrunk counterexample; a run with the same --seed and --runs reproduces it (generation is seeded). Every
 // failure found becomes a fixed regression test in test/hardening/regressions.test.ts.
 // Each target runs in a worker thread; a case that hangs longer than HANG_MS is reported as a hang
 // with the input being processed.
@@ -497,7 +500,7 @@ export function evtxInput(c: EvtxCase): Uint8Array {
   return bytes;
 }
 
-export function checkEvtx(bytes: Uint8Array): void {
+export function checkEvtx(bytes: Uint8Array): EventRecord[] {
   const records: EventRecord[] = [];
   const { info, problems } = timed("readEvtx", () => readEvtx(bytes, (r) => records.push(r)));
   for (const k of Object.keys(info) as (keyof typeof info)[]) {
@@ -518,6 +521,85 @@ export function checkEvtx(bytes: Uint8Array): void {
     for (const p of problems) sink.problem(p);
     sink.setInfo(info);
   }, records.length);
+  return records;
+}
+
+/** Byte-level damage confined to one 64 KiB chunk slot (offsets relative to the slot). */
+export type ChunkMutation =
+  | { kind: "byte"; at: number; value: number }
+  | { kind: "u32"; at: number; value: number }
+  | { kind: "fill"; at: number; length: number; value: number }
+  | { kind: "random"; at: number; bytes: Uint8Array }
+  | { kind: "copy"; from: number; at: number; length: number };
+
+export interface IsolationCase {
+  chunk: number;
+  mutations: ChunkMutation[];
+  rechecksum: boolean;
+}
+
+const chunkMutationArb: fc.Arbitrary<ChunkMutation> = (() => {
+  const at = fc.oneof(fc.nat({ max: 640 }), fc.nat({ max: 65535 }));
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("byte" as const), at, value: fc.nat({ max: 255 }) }) },
+    { weight: 4, arbitrary: fc.record({ kind: fc.constant("u32" as const), at: at.map((o) => o & ~3), value: fc.oneof(fc.constantFrom(...INTERESTING_U32), fc.nat({ max: 0xffffffff })) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("fill" as const), at, length: fc.nat({ max: 65536 }), value: fc.constantFrom(0, 0xff, 0x2a) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant("random" as const), at, bytes: fc.uint8Array({ maxLength: 512 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant("copy" as const), from: fc.nat({ max: 3_000_000 }), at, length: fc.nat({ max: 65536 }) }) },
+  );
+})();
+
+let isolationCache: { clean: Uint8Array; records: EventRecord[] } | null = null;
+
+/** The 4-chunk log of the damaged-EVTX test (tls-server-disabled's System log, 40 records per chunk) and its records. */
+export function isolationSeed(): { clean: Uint8Array; records: EventRecord[] } {
+  if (isolationCache) return isolationCache;
+  const base = "2026-11-10T06:00:00Z";
+  const events = [
+    ...systemBackground(base, "vm-web01", 120),
+    ...Array.from({ length: 8 }, (_, i) => schannelEvent(36871, "server", at("2026-11-19T22:40:00Z", i * 9, i * 113), "vm-web01")),
+  ].sort((a, b) => a.timeCreated.localeCompare(b.timeCreated));
+  const clean = writeEvtx(events, { dirty: true, recordsPerChunk: 40 });
+  const records: EventRecord[] = [];
+  readEvtx(clean, (r) => records.push(r));
+  isolationCache = { clean, records };
+  return isolationCache;
+}
+
+export function isolationInput(c: IsolationCase): Uint8Array {
+  const { clean } = isolationSeed();
+  const b = new Uint8Array(clean);
+  const base = 4096 + c.chunk * 65536;
+  const end = base + 65536;
+  const dv = new DataView(b.buffer);
+  for (const m of c.mutations) {
+    const at = base + m.at;
+    switch (m.kind) {
+      case "byte": b[at] = m.value; break;
+      case "u32": if (at + 4 <= end) dv.setUint32(at, m.value >>> 0, true); break;
+      case "fill": b.fill(m.value, at, Math.min(end, at + m.length)); break;
+      case "random": b.set(m.bytes.subarray(0, end - at), at); break;
+      case "copy": {
+        const from = m.from % clean.length;
+        const len = Math.min(m.length, end - at, clean.length - from);
+        b.set(clean.subarray(from, from + len), at);
+        break;
+      }
+    }
+  }
+  if (c.rechecksum) rechecksumEvtx(b);
+  return b;
+}
+
+/** Damage in one chunk never costs or changes a record of another chunk. */
+export function checkIsolation(c: IsolationCase): void {
+  const got = new Map(checkEvtx(isolationInput(c)).map((r) => [r.recordId, r]));
+  for (const r of isolationSeed().records) {
+    if (r.chunk === c.chunk) continue;
+    const g = got.get(r.recordId);
+    if (g === undefined) fail(`record ${r.recordId} of untouched chunk ${r.chunk} lost`);
+    if (JSON.stringify({ ...g, status: r.status }) !== JSON.stringify(r)) fail(`record ${r.recordId} of untouched chunk ${r.chunk} changed`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -696,6 +778,14 @@ export function fuzzTargets(): FuzzTarget[] {
         ),
     },
     {
+      name: "evtx-chunk",
+      property: () =>
+        wrap(
+          fc.record({ chunk: fc.nat({ max: 3 }), mutations: fc.array(chunkMutationArb, { minLength: 1, maxLength: 6 }), rechecksum: fc.boolean() }),
+          checkIsolation,
+        ),
+    },
+    {
       name: "hive",
       property: () =>
         wrap(
@@ -819,7 +909,7 @@ async function cli(argv: string[]): Promise<number> {
   const only = arg("--target")?.split(",");
   const names = fuzzTargets().map((t) => t.name).filter((n) => !only || only.includes(n));
   if (!Number.isInteger(numRuns) || numRuns <= 0 || !Number.isInteger(seed) || names.length === 0) {
-    process.stderr.write("usage: node dist/scripts/fuzz.js [--runs N] [--seed S] [--target icacls,reg-query,reg-file,text-bytes,evtx,hive]\n");
+    process.stderr.write("usage: node dist/scripts/fuzz.js [--runs N] [--seed S] [--target icacls,reg-query,reg-file,text-bytes,evtx,evtx-chunk,hive]\n");
     return 2;
   }
   process.stdout.write(`rdp-triage fuzz: ${numRuns} cases per target, seed ${seed}\n`);

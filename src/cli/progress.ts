@@ -1,4 +1,5 @@
 import type { IngestProgress } from "../ingest/ingestFolder.js";
+import { printable } from "./terminal.js";
 
 /** A one-line progress display on stderr, only when stderr is a terminal; silent otherwise. */
 export function progressReporter(stream: NodeJS.WriteStream = process.stderr): ((p: IngestProgress) => void) | undefined {
@@ -14,7 +15,9 @@ export function progressReporter(stream: NodeJS.WriteStream = process.stderr): (
     const filled = p.total ? Math.round((p.done / p.total) * width) : width;
     const bar = "#".repeat(filled) + "-".repeat(width - filled);
     const rate = Math.round(p.records / seconds);
-    const name = p.file.length > 40 ? "…" + p.file.slice(-39) : p.file;
+    // File names come from the evidence (and from zip entries): made printable like every other output.
+    const file = printable(p.file);
+    const name = file.length > 40 ? "…" + file.slice(-39) : file;
     stream.write(`\r[${bar}] ${p.done}/${p.total} files, ${rate} records/s  ${name}`.padEnd(110).slice(0, 110));
     if (p.done >= p.total) stream.write("\n");
   };

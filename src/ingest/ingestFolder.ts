@@ -25,6 +25,9 @@ import type { Problem } from "../parsers/types.js";
  */
 export const MAX_TEXT_DUMP_BYTES = 32 * 1024 * 1024;
 
+/** The most Node's readFileSync reads into one buffer (2 GiB − 1); EVTX files are read whole. */
+export const MAX_WHOLE_READ_BYTES = 2 ** 31 - 1;
+
 export interface IngestProgress {
   done: number;
   total: number;
@@ -127,16 +130,22 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
     }
     let bytes: Buffer | null = null;
     let sha256: string;
-    let head: Uint8Array;
+    let classification: Classification;
     try {
       if (file.size > MAX_TEXT_DUMP_BYTES) {
-        // Large files are hashed in a stream first; only EVTX of that size is read whole.
-        sha256 = hashFileStreaming(file.absolute);
-        head = readHead(file.absolute, SNIFF_BYTES);
+        classification = classifyEvidence(readHead(file.absolute, SNIFF_BYTES));
+        if ((classification === "evtx" || classification === "hive") && file.size <= MAX_WHOLE_READ_BYTES) {
+          // Parsed from one whole buffer anyway: read once, and hash that buffer (not a second read).
+          bytes = readFileSync(file.absolute);
+          sha256 = createHash("sha256").update(bytes).digest("hex");
+        } else {
+          // Other large files are hashed in a stream and never loaded whole.
+          sha256 = hashFileStreaming(file.absolute);
+        }
       } else {
         bytes = readFileSync(file.absolute);
         sha256 = createHash("sha256").update(bytes).digest("hex");
-        head = bytes.subarray(0, SNIFF_BYTES);
+        classification = classifyEvidence(bytes.subarray(0, SNIFF_BYTES));
       }
     } catch (error) {
       writer.folderProblem({
@@ -149,7 +158,6 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
       continue;
     }
     const stored = previous;
-    const classification = classifyEvidence(head);
     const kind: SourceKind = classification === "archive" ? "unknown" : classification;
     // A hive is re-read when one of its transaction logs changed, even if the primary did not.
     const hiveLogs = classification === "hive" ? siblingLogs(file, byLowerPath) : [];
@@ -195,6 +203,16 @@ function parseInto(
     case "evtx": {
       // Decoding and inserting cost about the same; a worker-thread pipeline was measured here and
       // gained nothing on two cores (the decode alone is the longer half), so it stays in this thread.
+      if (!bytes && size > MAX_WHOLE_READ_BYTES) {
+        // readEvtx takes the whole file and Node reads at most 2 GiB at once: say so instead of "a bug".
+        sink.problem({
+          code: "evtx.too-large",
+          message:
+            `event log of ${size} bytes not read: rdp-triage reads an EVTX file whole, at most ${MAX_WHOLE_READ_BYTES} bytes; ` +
+            `export the days you need on the rescue VM, e.g. wevtutil epl <file> recent.evtx /lf:true /q:"*[System[TimeCreated[timediff(@SystemTime) <= 2592000000]]]"`,
+        });
+        return;
+      }
       const { info, problems } = readEvtx(bytes ?? readFileSync(absolute), (r) => sink.event(r));
       for (const p of problems) sink.problem(p);
       sink.setInfo(info);

@@ -8,7 +8,7 @@
 // current record/value (Cursor) or the chunk, and a failure is a DecodeError for that record.
 
 import type { Buffer } from "node:buffer";
-import { Cursor, DecodeError, hexOff, u16, u32, utf16 } from "./bytes.js";
+import { crc32Range, Cursor, DecodeError, hexOff, u16, u32, utf16 } from "./bytes.js";
 import { guidText } from "./values.js";
 
 export const K_ELEM = 1;
@@ -162,6 +162,13 @@ export class ChunkContext {
     readonly end: number,
     readonly index: number,
     readonly store: TemplateStore,
+    /**
+     * Whether templates compiled here may be shared with other chunks (checksums verified, or not kept by
+     * the file). A damaged chunk's definition can compile into a wrong template (its names resolve in the
+     * damaged chunk: zeroed name entries read as ""), so it serves only this chunk; it still uses the
+     * shared template when an intact chunk defined the same bytes.
+     */
+    readonly trusted = true,
   ) {}
 
   /** Values table for documents nested `depth` deep (reused: a level is finished before it is reused). */
@@ -182,6 +189,8 @@ export class ChunkContext {
     const abs = this.base + rel;
     if (abs + 8 > this.end) throw new DecodeError(`name offset ${hexOff(rel)} lies outside the chunk`);
     const len = u16(b, abs + 6);
+    // XML names are never empty; a zeroed name entry (hash 0, length 0) passes the hash check but is damage.
+    if (len === 0) throw new DecodeError(`empty name at ${hexOff(rel)}`);
     const textEnd = abs + 8 + 2 * len;
     if (textEnd + 2 > this.end) throw new DecodeError(`name at ${hexOff(rel)} runs past the chunk`);
     let h = 0;
@@ -216,7 +225,9 @@ export class ChunkContext {
     const dataSize = u32(this.buf, abs + 20);
     const dataEnd = abs + 24 + dataSize;
     if (dataEnd > this.end) throw new DecodeError(`template at ${hexOff(rel)} runs past the chunk`);
-    const key = guidText(this.buf, abs + 4) + dataSize;
+    // Shared across chunks only when the definition's bytes are the same: a definition damaged in one
+    // chunk (same GUID and size, flipped bytes) must not stand in for the intact copies other chunks carry.
+    const key = guidText(this.buf, abs + 4) + dataSize + ":" + crc32Range(this.buf, abs + 24, dataEnd);
     const known = this.store.get(key);
     if (known !== undefined) return known;
     const cur = new Cursor(this.buf, abs + 24, dataEnd);
@@ -230,7 +241,7 @@ export class ChunkContext {
     }
     if (nodes.length === 0) throw new DecodeError(`template at ${hexOff(rel)} holds no element`);
     const tmpl = new Template(u32(this.buf, abs + 4), nodes);
-    this.store.add(key, tmpl);
+    if (this.trusted) this.store.add(key, tmpl);
     return tmpl;
   }
 

@@ -3,7 +3,8 @@
 // readEvtx never throws on bad input and never trusts the file header: every 64 KiB slot is
 // examined, every chunk validated on its own, every record chain walked and, past a break,
 // scanned for recoverable records. Each damaged area becomes a Problem and decoding goes on.
-// Records are emitted once per record id (the best copy wins) in record-id order.
+// Records are emitted once per record id (the best copy wins) in record-id order: first those of intact
+// chunks, then those recovered from damaged areas (which never displace an intact record's EventRecordID).
 
 import type { EventRecord, Problem } from "../types.js";
 import { asBuffer, DecodeError, hexOff } from "./bytes.js";
@@ -99,6 +100,19 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
 
   const slots = scanSlots(b, header.noCrc, problems);
   info.slots = slots.length;
+  // An all-zero slot before one that holds data is a hole (sectors a copy could not read, a wiped
+  // region), not the unused tail of the file: whatever chunk it held is lost, and the report says so.
+  let lastUsed = -1;
+  for (const s of slots) if (s.kind !== "empty") lastUsed = s.index;
+  for (const s of slots) {
+    if (s.kind === "empty" && s.index < lastUsed) {
+      problems.push({
+        code: "evtx.slot.zeroed",
+        message: `slot ${s.index} is all zeros although later slots hold data: the chunk it held is lost (a hole in the copy or a wiped region)`,
+        location: slotLocation(s),
+      });
+    }
+  }
   for (const s of slots) {
     if (s.kind !== "chunk") continue;
     info.chunksFound++;
@@ -122,13 +136,13 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
   // Decode in record-id order; the first copy of an id that decodes wins.
   const store = new TemplateStore();
   store.indexAll = () => {
-    for (const s of slots) if (s.kind === "chunk") new ChunkContext(b, s.offset, s.end, s.index, store).indexTemplates();
+    for (const s of slots) if (s.kind === "chunk") new ChunkContext(b, s.offset, s.end, s.index, store, trusted(s)).indexTemplates();
   };
   const contexts = new Map<number, ChunkContext>();
   const contextFor = (slot: Slot): ChunkContext => {
     let cc = contexts.get(slot.index);
     if (cc !== undefined) return cc;
-    cc = new ChunkContext(b, slot.offset, slot.end, slot.index, store);
+    cc = new ChunkContext(b, slot.offset, slot.end, slot.index, store, trusted(slot));
     contexts.set(slot.index, cc);
     if (contexts.size > CONTEXT_CACHE) contexts.delete(contexts.keys().next().value as number);
     return cc;
@@ -136,16 +150,36 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
   const garbageFailures = new Map<number, { count: number; first: string }>();
   const emittedIds = new Set<number>(); // record header ids
   const emittedEventRecordIds = new Set<number>(); // EventRecordID as emitted (differs in exported logs)
+  // Records decoded from damaged areas (anything but a chain record of a chunk whose checksums hold) are
+  // emitted after the intact ones: a damaged copy whose EventRecordID was altered must never take the id
+  // of an intact record in another chunk and get that record skipped as a duplicate.
+  const deferred: { rec: EventRecord; headerId: number }[] = [];
+  const emit = (rec: EventRecord, headerId: number): void => {
+    if (emittedEventRecordIds.has(rec.recordId)) {
+      problems.push({
+        code: "evtx.record.duplicate-id",
+        message: `record with header id ${headerId} repeats EventRecordID ${rec.recordId}, already emitted; skipped`,
+        location: slotLocation(slots[rec.chunk], rec.offset),
+      });
+      return;
+    }
+    emittedEventRecordIds.add(rec.recordId);
+    info.records++;
+    if (rec.status === "recovered") info.recovered++;
+    onRecord(rec);
+  };
   for (let i = 0; i < live.length; ) {
     const id = live[i].id;
     let j = i;
     while (j < live.length && live[j].id === id) j++;
     let rec: EventRecord | null = null;
+    let rank = 0;
     for (let k = i; k < j && rec === null; k++) {
       const loc = live[k];
       const slot = slots[loc.slot];
       try {
         rec = decodeRecord(contextFor(slot), loc);
+        rank = loc.rank;
       } catch (e) {
         const why = e instanceof DecodeError ? e.message : `${(e as Error)?.name ?? "error"}: ${(e as Error)?.message ?? String(e)}`;
         if (slot.kind === "garbage") {
@@ -167,19 +201,10 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
       continue;
     }
     emittedIds.add(id);
-    if (emittedEventRecordIds.has(rec.recordId)) {
-      problems.push({
-        code: "evtx.record.duplicate-id",
-        message: `record with header id ${id} repeats EventRecordID ${rec.recordId}, already emitted; skipped`,
-        location: slotLocation(slots[rec.chunk], rec.offset),
-      });
-      continue;
-    }
-    emittedEventRecordIds.add(rec.recordId);
-    info.records++;
-    if (rec.status === "recovered") info.recovered++;
-    onRecord(rec);
+    if (rank > 0) deferred.push({ rec, headerId: id });
+    else emit(rec, id);
   }
+  for (const d of deferred) emit(d.rec, d.headerId);
   for (const [index, g] of garbageFailures) {
     problems.push({
       code: "evtx.slot.records-undecodable",
@@ -216,6 +241,11 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
   }
 
   return { info, problems: capProblems(problems) };
+}
+
+/** A chunk whose templates other chunks may use: it has its signature and its checksums hold (or the file keeps none). */
+function trusted(slot: Slot): boolean {
+  return slot.kind === "chunk" && (slot.noCrc || (slot.headerCrcOk && slot.recordsCrcOk));
 }
 
 /** Keeps the first MAX_PROBLEMS_PER_CODE problems of each code and summarises the rest. */

@@ -167,6 +167,22 @@ export function parseLog(name: string, b: Uint8Array): { report: LogReport; base
   return { report, base, entries };
 }
 
+/**
+ * Most bytes a replayed hive is allocated: every byte of it comes from the primary or a log, so a hive
+ * bins data size claimed beyond what the files hold (damage, or a crafted base block or log entry of
+ * up to 4 GiB) yields a shorter hive, which the reader reports as truncated, instead of an allocation
+ * of gigabytes of zeros or a RangeError.
+ */
+function replayBudget(primary: Uint8Array, logs: { bytes: Uint8Array }[]): number {
+  return 4096 + primary.length + logs.reduce((sum, l) => sum + l.bytes.length, 0);
+}
+
+/** out.set that drops what would fall beyond the end of `out` (a page past a clipped hive). */
+function setClipped(out: Uint8Array, data: Uint8Array, at: number): void {
+  if (at >= out.length) return;
+  out.set(data.subarray(0, out.length - at), at);
+}
+
 function withBaseBlockFixups(out: Uint8Array, patch: (dv: DataView) => void): void {
   const dv = new DataView(out.buffer, out.byteOffset, 4096);
   patch(dv);
@@ -229,19 +245,20 @@ export function replayLogs(primary: Uint8Array, base: BaseBlock | null, inputs: 
       return result;
     }
     const currentBins = primaryOk ? base!.binsSize : new DataView(header.buffer, header.byteOffset).getUint32(40, true);
-    let out = new Uint8Array(4096 + Math.max(currentBins, 0));
+    const budget = replayBudget(primary, logs);
+    let out = new Uint8Array(Math.min(4096 + Math.max(currentBins, 0), budget));
     out.set(header.subarray(0, 4096));
     out.set(primary.subarray(4096, Math.min(primary.length, out.length)), 4096);
     let n = start;
     let last: LogEntry | null = null;
     while (pool.has(n)) {
       const { log, entry } = pool.get(n)!;
-      if (4096 + entry.binsSize > out.length) {
-        const grown = new Uint8Array(4096 + entry.binsSize);
+      if (4096 + entry.binsSize > out.length && out.length < budget) {
+        const grown = new Uint8Array(Math.min(4096 + entry.binsSize, budget));
         grown.set(out);
         out = grown;
       }
-      for (const page of entry.pages) out.set(log.bytes.subarray(page.dataAt, page.dataAt + page.size), 4096 + page.offset);
+      for (const page of entry.pages) setClipped(out, log.bytes.subarray(page.dataAt, page.dataAt + page.size), 4096 + page.offset);
       log.report.applied++;
       last = entry;
       n++;
@@ -303,7 +320,7 @@ export function replayLogs(primary: Uint8Array, base: BaseBlock | null, inputs: 
       continue;
     }
     let pagesAt = Math.ceil((bitmapAt + bitmapBytes) / 512) * 512;
-    const out = new Uint8Array(4096 + lb.binsSize);
+    const out = new Uint8Array(Math.min(4096 + lb.binsSize, replayBudget(primary, logs)));
     out.set(primary.subarray(0, Math.min(primary.length, out.length)));
     out.set(l.bytes.subarray(0, 512), 0);
     let pages = 0;
@@ -314,7 +331,7 @@ export function replayLogs(primary: Uint8Array, base: BaseBlock | null, inputs: 
         truncated = true;
         break;
       }
-      out.set(l.bytes.subarray(pagesAt, pagesAt + 512), 4096 + 512 * i);
+      setClipped(out, l.bytes.subarray(pagesAt, pagesAt + 512), 4096 + 512 * i);
       pagesAt += 512;
       pages++;
     }
