@@ -80,12 +80,12 @@ export function buildProgram(): Command {
       const failOn = parseFailOn(opts.failOn);
       const lang = parseLang(opts.lang);
       const asOf = parseAsOf(opts.asOf);
-      const [{ ingestFolder }, { progressReporter }, { buildReport, buildReportCached }] = await Promise.all([
+      const [{ ingestFolder }, { progressReporter }, { buildReportCached }] = await Promise.all([
         import("../ingest/ingestFolder.js"),
         import("./progress.js"),
-        import("../pipeline/buildReport.js"),
+        import("../pipeline/reportCache.js"),
       ]);
-      const report = await withIndex(opts.db, (db) => {
+      const report = await withIndex(opts.db, async (db) => {
         const summary = ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
         process.stderr.write(
           printable(
@@ -93,13 +93,15 @@ export function buildProgram(): Command {
               `${summary.records} records, ${summary.problems} problems (${summary.seconds.toFixed(2)} s)\n`,
           ),
         );
-        return (opts.db ? buildReportCached : buildReport)(db, {
+        const options = {
           lang,
           asOf,
           drive: opts.drive,
           case: caseInfo(opts),
           command: commandLine(),
-        });
+        };
+        // Without --db the index is a temporary file: nothing to reuse, nothing worth storing.
+        return opts.db ? buildReportCached(db, options) : (await import("../pipeline/buildReport.js")).buildReport(db, options);
       });
       await writeOutputs(report, { html: opts.out, json: opts.json, md: opts.caseMd });
       printVerdict(report, opts.out);
@@ -312,12 +314,12 @@ function commandLine(): string {
 }
 
 /** Runs `work` on the given index, or on a private temporary one that is removed afterwards. */
-async function withIndex<T>(dbFile: string | undefined, work: (db: Db) => T): Promise<T> {
+async function withIndex<T>(dbFile: string | undefined, work: (db: Db) => T | Promise<T>): Promise<T> {
   const { openIndex } = await import("../store/db.js");
   const tmp = dbFile ? null : mkdtempSync(path.join(os.tmpdir(), "rdp-triage-"));
   const db = openIndex(dbFile ?? path.join(tmp!, "index.sqlite"));
   try {
-    return work(db);
+    return await work(db);
   } finally {
     db.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });

@@ -5,7 +5,6 @@ import { SCENARIOS } from "../scenarios/index.js";
 import type { Lang, Scenario } from "../scenarios/types.js";
 import type { CaseInfo, Report, SourceSummary, TimelineEntry } from "../report/findings.js";
 import { TOOL_VERSION } from "../version.js";
-import { createHash } from "node:crypto";
 
 export interface ReportOptions {
   lang?: Lang;
@@ -88,41 +87,4 @@ export function buildReport(db: Db, options: ReportOptions = {}): Report {
     timeline,
     sources,
   };
-}
-
-/**
- * buildReport, memoized in the index: the verdict is a pure function of the stored evidence, the
- * options and the rdp-triage version, so a re-run over an unchanged folder with the same --db reuses
- * it (only the run's own fields, generatedAt and the case header, are fresh). Any change to a source
- * (hash), to the folder's problems, to the options or to the version computes it again.
- */
-export function buildReportCached(db: Db, options: ReportOptions = {}): Report {
-  const key = reportCacheKey(db, options);
-  const row = db.prepare("SELECT value FROM meta WHERE key = 'report_cache'").get() as { value: string } | undefined;
-  if (row) {
-    try {
-      const cached = JSON.parse(row.value) as { key: string; report: Report };
-      if (cached.key === key) {
-        return {
-          ...cached.report,
-          generatedAt: options.generatedAt ?? new Date().toISOString(),
-          case: { ...(options.case ?? {}), ...(options.command ? { command: options.command } : {}) },
-        };
-      }
-    } catch {
-      // A damaged cache is just recomputed.
-    }
-  }
-  const report = buildReport(db, options);
-  db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('report_cache', ?)").run(JSON.stringify({ key, report }));
-  return report;
-}
-
-function reportCacheKey(db: Db, options: ReportOptions): string {
-  const hash = createHash("sha256");
-  hash.update(JSON.stringify([TOOL_VERSION, options.lang ?? "en", options.asOf ?? null, options.drive ?? null]));
-  hash.update(JSON.stringify((options.scenarios ?? SCENARIOS).map((s) => s.id)));
-  for (const r of db.prepare("SELECT path, sha256, indexed_at FROM sources ORDER BY path").iterate()) hash.update(JSON.stringify(r));
-  for (const r of db.prepare("SELECT code, message, location FROM problems WHERE source_id IS NULL ORDER BY id").iterate()) hash.update(JSON.stringify(r));
-  return hash.digest("hex");
 }

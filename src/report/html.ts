@@ -15,9 +15,16 @@
 
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import Handlebars from "handlebars";
+// The runtime only: templates are precompiled at build time (scripts/precompileTemplates.ts); the
+// compiler (twice the load time, and 20-40 ms to compile the report) is loaded only when the
+// precompiled file is missing or stale.
+import type HandlebarsApi from "handlebars";
+import handlebarsRuntime from "handlebars/runtime.js";
+// handlebars/runtime's own typings declare nothing; it is the same API as the full package, minus compile.
+const Handlebars = handlebarsRuntime as unknown as typeof HandlebarsApi;
 
 import type {
   AclEvidence,
@@ -90,7 +97,7 @@ export function contentSecurityPolicy(css: string, js: string): string {
 // Templates
 
 interface Assets {
-  render: Handlebars.TemplateDelegate;
+  render: (context: unknown) => string;
   css: string;
   js: string;
   csp: string;
@@ -119,29 +126,24 @@ function loadAssets(templatesDir: string): Assets {
   const cached = cache.get(root);
   if (cached) return cached;
 
-  const read = (name: string) => readFileSync(join(root, name), "utf8").replace(/\r\n/g, "\n");
-  const css = read("report.css");
-  const js = read("copy.js");
+  const sources = readReportTemplates(root);
+  const { css, js } = sources;
   if (/<\/style/i.test(css)) throw new Error("report.css must not contain </style");
   if (/<\/script|<!--/i.test(js)) throw new Error("copy.js must not contain </script or <!--");
 
-  const hb = Handlebars.create();
+  const precompiled = loadPrecompiled(root, sources.hash);
+  // Same options either way: a stale or missing precompiled file gives the same page, only slower.
+  const hb = (precompiled ? Handlebars : loadCompiler()).create();
   hb.unregisterHelper("lookup");
   hb.unregisterHelper("log");
-  const compileOptions: CompileOptions = {
-    strict: false,
-    noEscape: false,
-    knownHelpersOnly: true,
-    knownHelpers: { lookup: false, log: false },
-    // Handlebars indents every output line of an indented partial, which would alter <pre> content.
-    preventIndent: true,
-  };
-  const partialsDir = join(root, "partials");
-  for (const file of readdirSync(partialsDir).sort()) {
-    if (!file.endsWith(".hbs")) continue;
-    hb.registerPartial(file.slice(0, -".hbs".length), hb.compile(read(join("partials", file)), compileOptions));
+  let template: HandlebarsApi.TemplateDelegate;
+  if (precompiled) {
+    for (const [name, spec] of Object.entries(precompiled.partials)) hb.registerPartial(name, hb.template(spec));
+    template = hb.template(precompiled.main);
+  } else {
+    for (const [name, source] of sources.partials) hb.registerPartial(name, hb.compile(source, REPORT_COMPILE_OPTIONS));
+    template = hb.compile(sources.main, REPORT_COMPILE_OPTIONS);
   }
-  const template = hb.compile(read("report.hbs"), compileOptions);
   const assets: Assets = {
     render: (context: unknown) => template(context, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false }),
     css,
@@ -152,7 +154,72 @@ function loadAssets(templatesDir: string): Assets {
   return assets;
 }
 
-type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
+/** Compile options of the report templates, shared by the build step and the runtime fallback. */
+export const REPORT_COMPILE_OPTIONS = {
+  strict: false,
+  noEscape: false,
+  knownHelpersOnly: true,
+  knownHelpers: { lookup: false, log: false },
+  // Handlebars indents every output line of an indented partial, which would alter <pre> content.
+  preventIndent: true,
+} as const;
+
+export interface ReportTemplateSources {
+  main: string;
+  /** Partial name → source, sorted by name. */
+  partials: [string, string][];
+  css: string;
+  js: string;
+  /** SHA-256 over every template source and the compile options: what a precompiled file was made from. */
+  hash: string;
+}
+
+/** Reads report.hbs, partials/*.hbs, report.css and copy.js from a templates folder. */
+export function readReportTemplates(templatesDir: string): ReportTemplateSources {
+  const root = resolve(templatesDir);
+  const read = (name: string) => readFileSync(join(root, name), "utf8").replace(/\r\n/g, "\n");
+  const partials: [string, string][] = readdirSync(join(root, "partials"))
+    .filter((file) => file.endsWith(".hbs"))
+    .sort()
+    .map((file) => [file.slice(0, -".hbs".length), read(join("partials", file))]);
+  const main = read("report.hbs");
+  const hash = createHash("sha256")
+    .update(JSON.stringify([REPORT_COMPILE_OPTIONS, main, partials]))
+    .digest("hex");
+  return { main, partials, css: read("report.css"), js: read("copy.js"), hash };
+}
+
+/** Where the build step writes the precompiled report templates: dist/templates/ beside templates/. */
+export function precompiledTemplatesFile(templatesDir: string): string {
+  return join(resolve(templatesDir), "..", "dist", "templates", "report.precompiled.cjs");
+}
+
+interface PrecompiledReport {
+  hash: string;
+  main: TemplateSpecification;
+  partials: Record<string, TemplateSpecification>;
+}
+
+type TemplateSpecification = Parameters<typeof Handlebars.template>[0];
+
+const requireHere = createRequire(import.meta.url);
+
+/** The precompiled templates when they were built from exactly these sources; otherwise null. */
+function loadPrecompiled(templatesDir: string, hash: string): PrecompiledReport | null {
+  const file = precompiledTemplatesFile(templatesDir);
+  if (!existsSync(file)) return null;
+  try {
+    const loaded = requireHere(file) as PrecompiledReport;
+    return loaded.hash === hash ? loaded : null;
+  } catch {
+    return null;
+  }
+}
+
+function loadCompiler(): typeof import("handlebars") {
+  return requireHere("handlebars") as typeof import("handlebars");
+}
+
 
 // ---------------------------------------------------------------------------------------------
 // View model: plain strings only, evidence made visible. Class names come from fixed tables.
