@@ -6,15 +6,21 @@ export const SCHEMA_VERSION = 1;
 /**
  * Indexes on events. Bulk ingest drops them and creates them again at the end, which is faster than
  * maintaining them row by row; every open creates them if a crashed run left them missing.
+ * Provider names are matched case-insensitively (Event Viewer does), so their index is NOCASE: an
+ * index in the default binary collation cannot serve \`provider COLLATE NOCASE IN (…)\` and every
+ * scenario query scanned the whole table (0.55 s of scans on 200,000 events). events_provider_id,
+ * the binary index of earlier builds, is dropped when an index of theirs is opened.
  */
 export const EVENT_INDEXES_SQL = `
-CREATE INDEX IF NOT EXISTS events_provider_id ON events(provider, event_id);
+DROP INDEX IF EXISTS events_provider_id;
+CREATE INDEX IF NOT EXISTS events_provider_nocase_id ON events(provider COLLATE NOCASE, event_id);
 CREATE INDEX IF NOT EXISTS events_time ON events(time_created);
 CREATE INDEX IF NOT EXISTS events_source ON events(source_id);
 `;
 
 export const DROP_EVENT_INDEXES_SQL = `
 DROP INDEX IF EXISTS events_provider_id;
+DROP INDEX IF EXISTS events_provider_nocase_id;
 DROP INDEX IF EXISTS events_time;
 DROP INDEX IF EXISTS events_source;
 `;
