@@ -131,19 +131,17 @@ describe("decodeText: console code pages (cmd.exe `>`)", () => {
 });
 
 describe("decodeText: robustness", () => {
-  it("never throws on random bytes and stays fast on a few MB", () => {
+  it("never throws on random bytes and terminates on a few MB", () => {
     let seed = 12345;
     const bytes = new Uint8Array(4 * 1024 * 1024);
     for (let i = 0; i < bytes.length; i++) {
       seed = (seed * 1103515245 + 12345) >>> 0;
       bytes[i] = seed >>> 24;
     }
-    const started = Date.now();
     const decoded = decodeText(bytes);
     expect(typeof decoded.text).toBe("string");
     expect(decoded.encoding).toBeTruthy();
-    expect(Date.now() - started).toBeLessThan(10_000);
-  });
+  }, 60_000); // Hang guard, not a speed target (speed is measured by `npm run bench`).
 });
 
 describe("looksLikeText", () => {

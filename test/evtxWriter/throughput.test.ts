@@ -1,4 +1,5 @@
-// Writes a 200,000-record log (the size the benchmark needs), reports records/s, and — where
+// Writes a 200,000-record log (the size the benchmark needs), logs records/s (reported only, never asserted:
+// speed is measured by `npm run bench`), and — where
 // `evtxexport` is installed — checks that libevtx finds every one of those records.
 
 import { spawn } from "node:child_process";
@@ -30,7 +31,7 @@ function countWithEvtxexport(path: string): Promise<number> {
   });
 }
 
-describe("evtxWriter: throughput", () => {
+describe("evtxWriter: a large log", () => {
   it(`writes ${N.toLocaleString("en")} records and libevtx reads them all`, async () => {
     const events = mixedEvents(N);
     const t0 = performance.now();
@@ -45,7 +46,6 @@ describe("evtxWriter: throughput", () => {
     expect(h.crcOk).toBe(true);
     expect(h.chunkCount).toBe(chunks);
     expect(h.nextRecordId).toBe(BigInt(N + 1));
-    expect(N / ms).toBeGreaterThan(5); // > 5,000 records/s even on a slow CI box
 
     if (!evtxexportVersion()) {
       console.warn("evtxWriter throughput: evtxexport not installed — libevtx record count SKIPPED");

@@ -108,7 +108,7 @@ function damagedSlots(b: Uint8Array): number[] {
 
 describe.skipIf(!haveCorpus)(`damaged EVTX: the shared corpus through ingest (${haveCorpus ? corpusDir : `skipped: no corpus at ${corpusDir}`})`, () => {
   let db: Db;
-  let seconds = 0;
+  let seconds = 0; // reported only, never asserted on: speed is measured by `npm run bench`
   const files = haveCorpus ? readdirSync(corpusDir).filter((f) => f.endsWith(".evtx")).sort() : [];
 
   beforeAll(() => {
@@ -116,12 +116,11 @@ describe.skipIf(!haveCorpus)(`damaged EVTX: the shared corpus through ingest (${
     const started = performance.now();
     ingestFolder(corpusDir, db);
     seconds = (performance.now() - started) / 1000;
-  });
+  }, 300_000); // Hang guard, not a speed target (speed is measured by `npm run bench`): a damaged file that loops would not finish.
   afterAll(() => db?.close());
 
-  it("indexes the whole corpus without a crash, in bounded time", () => {
+  it("indexes the whole corpus without a crash and terminates", () => {
     console.log(`corpus: ${files.length} EVTX files, ${(files.reduce((s, f) => s + statSync(path.join(corpusDir, f)).size, 0) / 1e6).toFixed(1)} MB indexed in ${seconds.toFixed(1)} s`);
-    expect(seconds).toBeLessThan(60);
     const crashed = db.prepare("SELECT count(*) AS n FROM problems WHERE code LIKE 'internal.%'").get() as { n: number };
     expect(crashed.n).toBe(0);
   });

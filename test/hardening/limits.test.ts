@@ -7,7 +7,9 @@
 // * EVTX and hive files are read whole into memory (readEvtx and readHive take one buffer). Node cannot
 //   read a file over 2 GiB at once: such an EVTX gets one evtx.too-large problem row (how to export a
 //   smaller window) and no records, the rest of the folder is indexed normally. Nothing streams an EVTX today;
-// * a folder of 10,000 small files is discovered, classified and indexed in well under 30 s.
+// * a folder of 10,000 small files is discovered, classified and indexed, every file listed; an unchanged
+//   re-run skips every file without reading it. (How long that takes is measured by `npm run bench`,
+//   never asserted here.)
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
@@ -91,13 +93,14 @@ describe.skipIf(!existsSync(distIngest))(`oversized inputs (${existsSync(distIng
 });
 
 describe("many files", () => {
-  it("a folder of 10,000 small files is indexed in under 30 s, every file listed, re-run skips them all", () => {
+  it("a folder of 10,000 small files is indexed, every file listed; an unchanged re-run skips them all without reading them", () => {
     const folder = path.join(work, "many");
     const icacls = readFileSync(path.join(samples, "rdp-cert-access-denied", "acl", "machinekeys.txt"));
     const regFile = readFileSync(path.join(samples, "rdp-cert-access-denied", "reg", "system.reg"));
     const regQuery = readFileSync(path.join(samples, "offline-mount-name", "reg", "select.txt"));
     const evtx = readFileSync(path.join(samples, "broker-renamed", "Windows", "System32", "winevt", "Logs", "System.evtx"));
     const kinds: Record<string, number> = {};
+    const written: string[] = [];
     for (let i = 0; i < 10_000; i++) {
       const dir = path.join(folder, `d${String(Math.floor(i / 100)).padStart(3, "0")}`);
       if (i % 100 === 0) mkdirSync(dir, { recursive: true });
@@ -108,6 +111,7 @@ describe("many files", () => {
         : i % 20 === 3 ? [`q${i}.txt`, regQuery, "reg-query"]
         : [`note${i}.txt`, Buffer.from(`note ${i}\r\n`), "unknown"];
       writeFileSync(path.join(dir, name), bytes);
+      written.push(`${path.basename(dir)}/${name}`);
       kinds[kind] = (kinds[kind] ?? 0) + 1;
     }
     const db = openIndex(path.join(work, "many.sqlite"));
@@ -119,16 +123,24 @@ describe("many files", () => {
       const rerun = ingestFolder(folder, db);
       const rerunSeconds = (performance.now() - again) / 1000;
       console.log(`10,000 files (${JSON.stringify(kinds)}): indexed in ${seconds.toFixed(1)} s (${summary.records} records); unchanged re-run ${rerunSeconds.toFixed(1)} s`);
+      // The timings above are reported only: speed is a benchmark target (`npm run bench`), not a test assertion.
       expect(summary.files).toBe(10_000);
       expect(summary.indexed).toBe(10_000);
+      expect(summary.unchanged).toBe(0);
       expect(summary.byKind).toEqual(kinds);
-      expect((db.prepare("SELECT count(*) AS n FROM sources").get() as { n: number }).n).toBe(10_000);
+      const listed = (db.prepare("SELECT path FROM sources ORDER BY path").all() as { path: string }[]).map((r) => r.path);
+      expect(listed).toEqual([...written].sort());
       expect((db.prepare("SELECT count(*) AS n FROM problems WHERE code LIKE 'internal.%'").get() as { n: number }).n).toBe(0);
-      expect(seconds).toBeLessThan(30);
+      // The re-run: every file taken as unchanged from its size and mtime, none re-read (no file classified), none re-indexed.
+      expect(rerun.files).toBe(10_000);
       expect(rerun.unchanged).toBe(10_000);
-      expect(rerunSeconds).toBeLessThan(seconds);
+      expect(rerun.indexed).toBe(0);
+      expect(rerun.byKind).toEqual({});
+      expect(rerun.records).toBe(0);
+      expect(rerun.removed).toEqual([]);
+      expect((db.prepare("SELECT count(*) AS n FROM sources").get() as { n: number }).n).toBe(10_000);
     } finally {
       db.close();
     }
-  }, 120_000);
+  }, 300_000); // Hang guard, not a speed target (speed is measured by `npm run bench`).
 });

@@ -202,13 +202,11 @@ describe(".reg damaged input", () => {
     ]);
   });
 
-  it("stays linear on megabytes of garbage", () => {
+  it("terminates on megabytes of garbage, with problems capped", () => {
     const garbage = 'Windows Registry Editor Version 5.00\r\n[HKEY_LOCAL_MACHINE\\X]\r\n"a"=hex:' + "0,\\\r\n".repeat(300_000) + '"b"=' + '"\\'.repeat(500_000);
-    const started = Date.now();
     const result = parseRegFile(garbage);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.problems.length).toBeLessThanOrEqual(501);
-  });
+  }, 60_000); // Hang guard, not a speed target (speed is measured by `npm run bench`): a quadratic blow-up would not finish.
 });
 
 describe("sniffRegFile", () => {

@@ -230,15 +230,13 @@ describe("reg query: searches, live keys and damaged lines", () => {
     ]);
   });
 
-  it("stays linear on megabytes of garbage", () => {
+  it("terminates on megabytes of garbage, with problems capped", () => {
     const line = "    " + "a    REG_".repeat(200) + "\r\n";
     const garbage = line.repeat(2000) + "REG_SZ ".repeat(500_000);
-    const started = Date.now();
     const result = parseRegQuery(garbage);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(result.problems.length).toBeLessThanOrEqual(501);
     expect(result.problems.at(-1)?.code).toBe("regquery.problems-truncated");
-  });
+  }, 60_000); // Hang guard, not a speed target (speed is measured by `npm run bench`): a quadratic blow-up would not finish.
 });
 
 describe("sniffRegQuery", () => {

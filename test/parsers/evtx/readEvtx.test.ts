@@ -93,10 +93,9 @@ describe("broken input never throws", () => {
     expect(cut.records[0]).toMatchObject({ recordId: 1, eventId: 6009 });
   });
 
-  it.skipIf(!haveCorpus)("survives random byte damage of a real file: no throw, unique ids, bounded time", () => {
+  it.skipIf(!haveCorpus)("survives random byte damage of a real file: no throw, unique ids, terminates", () => {
     const original = corpusBytes("security.evtx");
     const next = rng(7);
-    const started = Date.now();
     for (let round = 0; round < 40; round++) {
       const bytes = Uint8Array.from(original);
       const hits = 1 + (next() % 400);
@@ -105,8 +104,7 @@ describe("broken input never throws", () => {
       expect(new Set(r.records.map((x) => x.recordId)).size).toBe(r.records.length);
       for (const rec of r.records) expect(rec.timeCreated).toMatch(/^\d{4,}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z$/);
     }
-    expect(Date.now() - started).toBeLessThan(60_000);
-  });
+  }, 120_000); // Hang guard, not a speed target (speed is measured by `npm run bench`): a damaged chunk that loops would not finish.
 });
 
 describe("hand-made damage", () => {

@@ -73,7 +73,7 @@ describe("damaged hives: problems, never a throw or a hang", () => {
     expect(r.keys.length).toBe(baseline.keys.length - 1); // RDP-Tcp is no longer reachable
   });
 
-  it("an index root pointing to itself, and huge declared counts, are bounded", () => {
+  it("an index root pointing to itself, and huge declared counts: reported, and the read terminates", () => {
     const bytes = writeHive(systemTree(1100));
     const dv = dvOf(bytes);
     const nk = nkRecord(bytes, "ControlSet002\\Services");
@@ -84,12 +84,10 @@ describe("damaged hives: problems, never a throw or a hang", () => {
     dv.setUint32(nk + 20, 0xffffffff, true); // absurd subkey count
     const tsNk = nkRecord(bytes, "ControlSet002\\Control\\Terminal Server");
     dv.setUint32(tsNk + 36, 0x7fffffff, true); // absurd value count
-    const started = Date.now();
     const r = readHive(bytes, { hiveName: "SYSTEM" });
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(codes(r)).toEqual(expect.arrayContaining(["hive.list.nested-ri", "hive.list.count", "hive.key.subkey-count", "hive.values.count"]));
     expect(r.keys.length).toBeGreaterThan(100);
-  });
+  }, 60_000); // Hang guard, not a speed target (speed is measured by `npm run bench`): following the self-referencing ri or the absurd counts would not finish.
 
   it("keys nested deeper than 512 levels stop at the limit", () => {
     let leaf: { name: string; subkeys?: unknown[] } = { name: "k600" };
@@ -118,14 +116,13 @@ describe("damaged hives: problems, never a throw or a hang", () => {
     expect(r.values.length).toBeGreaterThan(0);
   });
 
-  it("random corruption never throws and always finishes (fuzz, 300 cases)", () => {
+  it("random corruption never throws and always terminates (fuzz, 300 cases)", () => {
     const bytes = clean();
     let seed = 12345;
     const rand = () => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return seed / 0x100000000;
     };
-    const started = Date.now();
     for (let n = 0; n < 300; n++) {
       const copy = new Uint8Array(bytes);
       const flips = 1 + Math.floor(rand() * 40);
@@ -141,6 +138,5 @@ describe("damaged hives: problems, never a throw or a hang", () => {
       const cut = n % 7 === 0 ? copy.subarray(0, Math.floor(rand() * copy.length)) : copy;
       expect(() => readHive(cut, { hiveName: "SYSTEM", aclKeys: ["ControlSet002\\Control"] })).not.toThrow();
     }
-    expect(Date.now() - started).toBeLessThan(60_000);
-  });
+  }, 120_000); // Hang guard, not a speed target (speed is measured by `npm run bench`): a corrupted structure that loops would not finish.
 });
