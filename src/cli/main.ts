@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CONFIDENCE_ORDER, type Confidence, type Report } from "../report/findings.js";
@@ -35,14 +35,10 @@ export function buildProgram(): Command {
     .requiredOption("--db <file>", "SQLite index to create or update")
     .option("--rehash", "re-hash every file even when its size and modification time are unchanged")
     .action(async (folder: string, opts: { db: string; rehash?: boolean }) => {
-      const [{ openIndex }, { ingestFolder }, { progressReporter }] = await Promise.all([
-        import("../store/db.js"),
-        import("../ingest/ingestFolder.js"),
-        import("./progress.js"),
-      ]);
-      const db = openIndex(opts.db);
+      const [{ ingestFolder }, { progressReporter }] = await Promise.all([import("../ingest/ingestFolder.js"), import("./progress.js")]);
+      const db = await openIndexFile(opts.db);
       try {
-        const summary = ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
+        const summary = onIndex(opts.db, () => ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash }));
         const kinds = Object.entries(summary.byKind)
           .sort()
           .map(([k, n]) => `${k} ${n}`)
@@ -80,6 +76,10 @@ export function buildProgram(): Command {
       const failOn = parseFailOn(opts.failOn);
       const lang = parseLang(opts.lang);
       const asOf = parseAsOf(opts.asOf);
+      // Before reading any evidence: a path that cannot be written is a mistake to hear about now, not after the run.
+      checkOutputPath("--out", opts.out);
+      if (opts.json) checkOutputPath("--json", opts.json);
+      if (opts.caseMd) checkOutputPath("--case-md", opts.caseMd);
       const [{ ingestFolder }, { progressReporter }, { buildReportCached }] = await Promise.all([
         import("../ingest/ingestFolder.js"),
         import("./progress.js"),
@@ -131,26 +131,27 @@ export function buildProgram(): Command {
       } catch {
         throw new UsageError(`index ${opts.db} not found`);
       }
-      const [{ openIndex }, { buildReport }, { writeFileAtomic }] = await Promise.all([
-        import("../store/db.js"),
-        import("../pipeline/buildReport.js"),
-        import("../pipeline/writeAtomic.js"),
-      ]);
-      const db = openIndex(opts.db);
+      const lang = parseLang(opts.lang);
+      const asOf = parseAsOf(opts.asOf);
+      if (opts.out) checkOutputPath("--out", opts.out);
+      const { buildReport } = await import("../pipeline/buildReport.js");
+      const db = await openIndexFile(opts.db);
       let report: Report;
       try {
-        report = buildReport(db, {
-          lang: parseLang(opts.lang),
-          asOf: parseAsOf(opts.asOf),
-          drive: opts.drive,
-          case: caseInfo(opts),
-          command: commandLine(),
-        });
+        report = onIndex(opts.db, () =>
+          buildReport(db, {
+            lang,
+            asOf,
+            drive: opts.drive,
+            case: caseInfo(opts),
+            command: commandLine(),
+          }),
+        );
       } finally {
         db.close();
       }
       const text = await render(format as "html" | "json" | "md", report);
-      if (opts.out) writeFileAtomic(opts.out, text);
+      if (opts.out) await writeOutput("--out", opts.out, text);
       else process.stdout.write(text);
     });
 
@@ -160,10 +161,8 @@ export function buildProgram(): Command {
     .argument("<samples-dir>", "folder of case folders, each with expected.json")
     .option("--junit <file>", "write JUnit XML results")
     .action(async (samplesDir: string, opts: { junit?: string }) => {
-      const [{ checkCase, isCaseFolder, junitXml, listCases }, { writeFileAtomic }] = await Promise.all([
-        import("../pipeline/check.js"),
-        import("../pipeline/writeAtomic.js"),
-      ]);
+      if (opts.junit) checkOutputPath("--junit", opts.junit);
+      const { checkCase, isCaseFolder, junitXml, listCases } = await import("../pipeline/check.js");
       let cases: string[];
       try {
         cases = isCaseFolder(samplesDir) ? [path.resolve(samplesDir)] : listCases(samplesDir).map((c) => path.join(samplesDir, c));
@@ -181,7 +180,7 @@ export function buildProgram(): Command {
       });
       const failed = results.filter((r) => !r.passed).length;
       process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
-      if (opts.junit) writeFileAtomic(opts.junit, junitXml(results));
+      if (opts.junit) await writeOutput("--junit", opts.junit, junitXml(results));
       if (failed) setExitCode(program, EXIT_FINDINGS);
     });
 
@@ -237,7 +236,12 @@ export function buildProgram(): Command {
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
-      writeCollector(opts.out, { drive: drive || undefined });
+      checkOutputPath("--out", opts.out);
+      try {
+        writeCollector(opts.out, { drive: drive || undefined });
+      } catch (error) {
+        throw outputError("--out", opts.out, error);
+      }
       process.stdout.write(
         printable(
           `Wrote ${opts.out}. On the rescue VM, in an elevated Windows PowerShell:\n` +
@@ -315,22 +319,197 @@ function commandLine(): string {
 
 /** Runs `work` on the given index, or on a private temporary one that is removed afterwards. */
 async function withIndex<T>(dbFile: string | undefined, work: (db: Db) => T | Promise<T>): Promise<T> {
-  const { openIndex } = await import("../store/db.js");
   const tmp = dbFile ? null : mkdtempSync(path.join(os.tmpdir(), "rdp-triage-"));
-  const db = openIndex(dbFile ?? path.join(tmp!, "index.sqlite"));
   try {
-    return await work(db);
+    const file = dbFile ?? path.join(tmp!, "index.sqlite");
+    const db = await openIndexFile(file, dbFile ? "--db" : "the temporary index");
+    try {
+      return await work(db);
+    } catch (error) {
+      throw indexError(file, error, false) ?? error;
+    } finally {
+      db.close();
+    }
   } finally {
-    db.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }
 }
 
 async function writeOutputs(report: Report, out: { html?: string; json?: string; md?: string }): Promise<void> {
+  if (out.html) await writeOutput("--out", out.html, await render("html", report));
+  if (out.json) await writeOutput("--json", out.json, await render("json", report));
+  if (out.md) await writeOutput("--case-md", out.md, await render("md", report));
+}
+
+// ------------------------------------------------------------------------------------------------
+// Output files and the index: what the user's own paths can get wrong is a usage error (exit 2, one
+// line naming the file and what to do), never an "internal error" with a stack trace.
+
+/** File-system error codes that are about the path the user gave, with what they mean in plain words. */
+const PATH_ERRORS: Record<string, string> = {
+  ENOENT: "a folder on its path does not exist",
+  ENOTDIR: "a part of its path is a file, not a folder",
+  EEXIST: "a part of its path is a file, not a folder",
+  EISDIR: "it is a folder, not a file",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "the file system is read-only",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "the disk quota is exceeded",
+  ENAMETOOLONG: "the name is too long",
+  ELOOP: "too many symbolic links on its path",
+  EBUSY: "the file is busy or locked",
+  ETXTBSY: "the file is busy or locked",
+  EINVAL: "the name is not valid on this file system",
+};
+
+function pathErrorReason(error: unknown): string | null {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === "string" && Object.hasOwn(PATH_ERRORS, code) ? `${PATH_ERRORS[code]} (${code})` : null;
+}
+
+/** The usage error for an output file that could not be written, or the error itself when it is not about the path. */
+function outputError(option: string, file: string, error: unknown): unknown {
+  const reason = pathErrorReason(error);
+  if (!reason) return error;
+  return new UsageError(`cannot write ${option} ${file}: ${reason}. Give a file path in a folder you can write to.`);
+}
+
+async function writeOutput(option: string, file: string, text: string): Promise<void> {
   const { writeFileAtomic } = await import("../pipeline/writeAtomic.js");
-  if (out.html) writeFileAtomic(out.html, await render("html", report));
-  if (out.json) writeFileAtomic(out.json, await render("json", report));
-  if (out.md) writeFileAtomic(out.md, await render("md", report));
+  try {
+    writeFileAtomic(file, text);
+  } catch (error) {
+    throw outputError(option, file, error);
+  }
+}
+
+/**
+ * Refuses, before any work, an output path that cannot be written: an existing folder, or a path
+ * under a file. Missing folders are fine (they are created), as long as the nearest existing one
+ * can be written into. What only the write itself can tell is caught there (writeOutput).
+ */
+function checkOutputPath(option: string, file: string): void {
+  const resolved = path.resolve(file);
+  const fail = (why: string) => new UsageError(`cannot write ${option} ${file}: ${why}. Give a file path in a folder you can write to.`);
+  try {
+    const st = statSync(resolved);
+    if (st.isDirectory()) throw fail("it is a folder, not a file");
+    // The write replaces the file by a rename: never a device, FIFO or socket.
+    if (!st.isFile()) throw fail("it exists and is not a regular file");
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" && code !== "ENOTDIR") throw fail(pathErrorReason(error) ?? (error as Error).message);
+  }
+  for (let dir = path.dirname(resolved); ; dir = path.dirname(dir)) {
+    let st;
+    try {
+      st = statSync(dir);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === "ENOENT" || code === "ENOTDIR") && path.dirname(dir) !== dir) continue;
+      throw fail(pathErrorReason(error) ?? (error as Error).message);
+    }
+    if (!st.isDirectory()) throw fail(`${dir} is a file, not a folder`);
+    try {
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch {
+      throw fail(`no permission to write in ${dir}`);
+    }
+    return;
+  }
+}
+
+/**
+ * Opens (or creates) the index `file`, turning what is wrong with the file itself (not an SQLite
+ * database, another program's database, a folder, damaged, read-only, locked) into a usage error.
+ */
+async function openIndexFile(file: string, option = "--db"): Promise<Db> {
+  const { openIndex } = await import("../store/db.js");
+  let exists = false;
+  try {
+    const st = statSync(file);
+    if (st.isDirectory()) {
+      throw new UsageError(`${option} ${file} is a folder: give the index file name, e.g. ${path.join(file, "index.sqlite")}`);
+    }
+    exists = st.size > 0;
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT") throw new UsageError(`cannot open the index ${file}: ${pathErrorReason(error) ?? (error as Error).message}`);
+    // A new index: its folder is created like an output file's (better-sqlite3 would refuse a missing one).
+    try {
+      mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    } catch (mkdirError) {
+      throw new UsageError(
+        `cannot create the index ${file}: ${pathErrorReason(mkdirError) ?? (mkdirError as Error).message}. Give ${option} a file path in a folder you can write to.`,
+      );
+    }
+  }
+  if (exists) await refuseForeignDatabase(file, option);
+  try {
+    return openIndex(file);
+  } catch (error) {
+    throw indexError(file, error, true) ?? error;
+  }
+}
+
+/** An SQLite database with tables but no `meta` table was written by another program: never write into it. */
+async function refuseForeignDatabase(file: string, option: string): Promise<void> {
+  const { default: Database } = await import("better-sqlite3");
+  let tables: string[];
+  try {
+    const probe = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      tables = (probe.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name);
+    } finally {
+      probe.close();
+    }
+  } catch {
+    return; // not readable this way: openIndex says why
+  }
+  if (tables.length > 0 && !tables.includes("meta")) {
+    throw new UsageError(
+      `${file} is an SQLite database of another program, not an rdp-triage index: it is left untouched. Give ${option} a new file name.`,
+    );
+  }
+}
+
+/**
+ * The usage error for an SQLite error that is about the index file rather than a bug in rdp-triage,
+ * or null. While opening, any SQLite error is about the file (its schema is not ours).
+ */
+function indexError(file: string, error: unknown, opening: boolean): UsageError | null {
+  if (!(error instanceof Error) || error.name !== "SqliteError") return null;
+  const code = String((error as Error & { code?: unknown }).code ?? "");
+  const newFile = "delete it or give --db a new file name (the index is rebuilt from the evidence)";
+  if (code === "SQLITE_NOTADB") {
+    return new UsageError(`${file} is not an rdp-triage index (not an SQLite database): give --db a new file name, or an index written by rdp-triage index or analyze --db`);
+  }
+  if (code.startsWith("SQLITE_CORRUPT")) return new UsageError(`the index ${file} is damaged (${error.message}): ${newFile}`);
+  if (code.startsWith("SQLITE_CANTOPEN")) {
+    return new UsageError(`cannot open the index ${file} (${error.message}): check that it is a file in a folder you can write to`);
+  }
+  if (code.startsWith("SQLITE_READONLY") || code === "SQLITE_PERM" || code === "SQLITE_AUTH") {
+    return new UsageError(`cannot write the index ${file} (${error.message}): give --db a file you can write to`);
+  }
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) {
+    return new UsageError(`the index ${file} is in use by another process (${error.message}): wait for it to finish, or give --db another file`);
+  }
+  if (code === "SQLITE_FULL") return new UsageError(`cannot write the index ${file}: the disk is full (${error.message})`);
+  if (code.startsWith("SQLITE_IOERR")) return new UsageError(`cannot read or write the index ${file}: input/output error (${code}: ${error.message})`);
+  if (opening) return new UsageError(`cannot use ${file} as an rdp-triage index (${code}: ${error.message}): ${newFile}`);
+  return null;
+}
+
+/** Runs `work` on an open index, reporting what is wrong with the index file as a usage error. */
+function onIndex<T>(file: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    throw indexError(file, error, false) ?? error;
+  }
 }
 
 async function render(format: "html" | "json" | "md", report: Report): Promise<string> {

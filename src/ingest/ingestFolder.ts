@@ -177,7 +177,11 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
     }
     const result = writer.storeSource(
       { path: file.relative, kind, sha256, size: file.size, mtimeMs: file.mtimeMs, encoding: null, info: originOf(file.relative, layout) },
-      (sink) => parseInto(classification, absolute, bytes, file.size, sink, { relative: file.relative, logs: hiveLogs }),
+      (sink) => {
+        // A zero-byte file is listed like any other, with a row saying there was nothing in it.
+        if (bytes !== null && bytes.length === 0) sink.problem(emptyFileProblem(file.relative, byLowerPath));
+        parseInto(classification, absolute, bytes, file.size, sink, { relative: file.relative, logs: hiveLogs });
+      },
     );
     summary.indexed++;
     summary.records += result.records;
@@ -280,6 +284,22 @@ function parseInto(
     default:
       return;
   }
+}
+
+/**
+ * The problem row of a zero-byte file. An empty `.LOG1`/`.LOG2` next to its hive is the normal state of
+ * a cleanly flushed hive and is worded so; any other empty file most often means an interrupted copy.
+ */
+function emptyFileProblem(relative: string, byLowerPath: Map<string, DiscoveredFile>): Problem {
+  const log = /^(.+)\.LOG[12]?$/i.exec(relative);
+  const primary = log ? byLowerPath.get(log[1].toLowerCase()) : undefined;
+  if (primary) {
+    return {
+      code: "evidence.empty",
+      message: `${relative}: empty file (0 bytes): a transaction log of ${primary.relative} with nothing to replay (normal when the hive was flushed cleanly)`,
+    };
+  }
+  return { code: "evidence.empty", message: `${relative}: empty file (0 bytes): nothing to read — was the copy interrupted?` };
 }
 
 /** Which disk a file came from, when the layout says (CaseLogs drive folders, Disk Inspect devices). */

@@ -1,47 +1,167 @@
 import type { Db } from "./db.js";
 import { logicalRegistryKey } from "../parsers/registryPath.js";
 
+/** Problem code a parser writes when a dump had no `Select\Current` and the lowest control set was assumed current. */
+export const CONTROLSET_ASSUMED = "registry.controlset-assumed";
+/** What that row becomes once a `Select\Current` found in another file of the evidence decided instead. */
+export const CONTROLSET_FROM_SELECT = "registry.controlset-from-select";
+
+interface SelectCurrent {
+  current: number;
+  /** The source the `Select\Current` value was read from. */
+  path: string;
+}
+
+interface KeyRow {
+  id: number;
+  sourceId: number;
+  key: string;
+  rawKey: string;
+}
+
 /**
  * Engineers often dump `Select` and the `ControlSet00N` keys into separate files. Each parser maps
  * ControlSet00N → CurrentControlSet only with the `Select\Current` it saw itself, so after all sources
  * are stored we map again across sources: every raw key under a mount that has a `Select\Current`
  * anywhere in the evidence is re-normalized with it. Keys already right are left alone.
+ *
+ * A dump whose parser had to assume the current control set (a `registry.controlset-assumed` row)
+ * gets that row replaced by a note naming the `Select\Current` actually used and the file it came
+ * from, so the report never shows an assumption that was not what the keys are linked with. The note
+ * is undone (keys and row back to the parser's assumption) when that `Select` is gone on a later run.
+ * Everything happens in one transaction. Returns the number of keys and values changed.
  */
 export function relinkControlSets(db: Db): number {
-  const selects = db
-    .prepare(
-      `SELECT raw_key AS rawKey, value FROM registry_values
-       WHERE name = 'Current' COLLATE NOCASE AND raw_key LIKE '%\\Select' ESCAPE '!' AND typeof(value) = 'integer'`,
-    )
-    .all() as { rawKey: string; value: number }[];
-  if (selects.length === 0) return 0;
-  const currentByMount = new Map<string, number>();
-  for (const s of selects) {
-    const mount = s.rawKey.slice(0, -"\\Select".length).toLowerCase();
-    if (!currentByMount.has(mount)) currentByMount.set(mount, s.value);
-  }
-  let changed = 0;
+  return db.transaction(() => relink(db))();
+}
+
+function relink(db: Db): number {
+  const currentByMount = selectCurrentByMount(db);
+  // Sources whose control set came from an assumption (still, or replaced by a note from another file).
+  const notes = db
+    .prepare(`SELECT id, source_id AS sourceId, code, message FROM problems WHERE source_id IS NOT NULL AND code IN (?, ?) ORDER BY id`)
+    .all(CONTROLSET_ASSUMED, CONTROLSET_FROM_SELECT) as { id: number; sourceId: number; code: string; message: string }[];
+  if (currentByMount.size === 0 && !notes.some((n) => n.code === CONTROLSET_FROM_SELECT)) return 0;
+  const assumedSources = new Set(notes.map((n) => n.sourceId));
+
+  const rowsByTable = new Map<string, KeyRow[]>();
+  // Per assumed source: the lowest SYSTEM control set in it (what its parser assumed) and its mounts.
+  const lowestBySource = new Map<number, number>();
+  const mountsBySource = new Map<number, Set<string>>();
+  const setsBySource = new Map<number, Set<number>>();
   for (const table of ["registry_values", "registry_keys"] as const) {
-    const rows = db.prepare(`SELECT id, key, raw_key AS rawKey FROM ${table}`).all() as {
-      id: number;
-      key: string;
-      rawKey: string;
-    }[];
+    const rows = db.prepare(`SELECT id, source_id AS sourceId, key, raw_key AS rawKey FROM ${table}`).all() as KeyRow[];
+    rowsByTable.set(table, rows);
+    for (const row of rows) {
+      if (!assumedSources.has(row.sourceId)) continue;
+      const logical = logicalRegistryKey(row.rawKey, null);
+      if (logical.hive !== "SYSTEM" || logical.controlSet === null) continue;
+      const lowest = lowestBySource.get(row.sourceId);
+      if (lowest === undefined || logical.controlSet < lowest) lowestBySource.set(row.sourceId, logical.controlSet);
+      addTo(mountsBySource, row.sourceId, mountOf(row.rawKey));
+      addTo(setsBySource, row.sourceId, logical.controlSet);
+    }
+  }
+
+  let changed = 0;
+  for (const [table, rows] of rowsByTable) {
     const update = db.prepare(`UPDATE ${table} SET key = ? WHERE id = ?`);
-    db.transaction(() => {
-      for (const row of rows) {
-        const lower = row.rawKey.toLowerCase();
-        for (const [mount, current] of currentByMount) {
-          if (!lower.startsWith(mount + "\\")) continue;
-          const key = logicalRegistryKey(row.rawKey, current).key;
-          if (key !== row.key) {
-            update.run(key, row.id);
-            changed++;
-          }
-          break;
-        }
+    for (const row of rows) {
+      // A key under a mount with a Select\Current anywhere follows it; a key of an assumed dump whose
+      // mount has none follows its parser's assumption again (the Select it was linked with may be gone).
+      const current = currentByMount.get(mountOf(row.rawKey))?.current ?? lowestBySource.get(row.sourceId);
+      if (current === undefined) continue;
+      const key = logicalRegistryKey(row.rawKey, current).key;
+      if (key !== row.key) {
+        update.run(key, row.id);
+        changed++;
       }
-    })();
+    }
+  }
+
+  const rewrite = db.prepare("UPDATE problems SET code = ?, message = ? WHERE id = ?");
+  for (const note of notes) {
+    const mounts = [...(mountsBySource.get(note.sourceId) ?? [])];
+    const lowest = lowestBySource.get(note.sourceId);
+    const selects = mounts.map((m) => currentByMount.get(m));
+    let code: string;
+    let message: string;
+    if (mounts.length > 0 && selects.every((s) => s !== undefined)) {
+      code = CONTROLSET_FROM_SELECT;
+      message = fromSelectMessage(selects as SelectCurrent[], setsBySource.get(note.sourceId) ?? new Set());
+    } else if (lowest !== undefined) {
+      // What the parser wrote (registryPath.ts normalizeRegistryKeys), unchanged for an unchanged dump.
+      code = CONTROLSET_ASSUMED;
+      message = `Select\\Current not found; assumed the lowest control set present, ControlSet${pad3(lowest)}, is the current one.`;
+    } else {
+      continue;
+    }
+    if (code !== note.code || message !== note.message) rewrite.run(code, message, note.id);
   }
   return changed;
+}
+
+/** `Select\Current` of every mount that has one in the evidence (the first found, in index order). */
+function selectCurrentByMount(db: Db): Map<string, SelectCurrent> {
+  const selects = db
+    .prepare(
+      `SELECT v.raw_key AS rawKey, v.value, s.path FROM registry_values v JOIN sources s ON s.id = v.source_id
+       WHERE v.name = 'Current' COLLATE NOCASE AND v.raw_key LIKE '%\\Select' ESCAPE '!' AND typeof(v.value) = 'integer'
+       ORDER BY v.id`,
+    )
+    .all() as { rawKey: string; value: number; path: string }[];
+  const currentByMount = new Map<string, SelectCurrent>();
+  for (const s of selects) {
+    if (!Number.isInteger(s.value) || s.value < 1 || s.value > 999) continue;
+    const parts = keyParts(s.rawKey);
+    // Only the mount's own Select (HKLM\<mount>\Select), not a deeper key that happens to be named so.
+    if (parts.length !== 3 || parts[2].toLowerCase() !== "select") continue;
+    const mount = mountOf(s.rawKey);
+    if (!currentByMount.has(mount)) currentByMount.set(mount, { current: s.value, path: s.path });
+  }
+  return currentByMount;
+}
+
+function fromSelectMessage(selects: SelectCurrent[], setsInDump: Set<number>): string {
+  const distinct = [...new Map(selects.map((s) => [`${s.current}|${s.path}`, s])).values()];
+  return distinct
+    .map((s) => {
+      const others = [...setsInDump].filter((n) => n !== s.current).sort((a, b) => a - b);
+      const stale = others.length
+        ? `; ${others.map((n) => `ControlSet${pad3(n)}`).join(", ")} in this dump ${others.length > 1 ? "are" : "is"} not the current control set and keep${others.length > 1 ? "" : "s"} ${others.length > 1 ? "their names" : "its name"}`
+        : "";
+      return `ControlSet${pad3(s.current)} taken as the current control set (CurrentControlSet) from Select\\Current = ${s.current} in ${s.path}${stale}.`;
+    })
+    .join(" ");
+}
+
+const ROOTS: Record<string, string> = { hkey_local_machine: "hklm", hklm: "hklm" };
+
+/** A raw key's path components, read as lying under HKLM when it names no root (as logicalRegistryKey does). */
+function keyParts(rawKey: string): string[] {
+  const parts = rawKey.trim().split("\\").filter((p) => p !== "");
+  if (parts.length === 0) return parts;
+  const root = ROOTS[parts[0].toLowerCase()];
+  if (root) return ["hklm", ...parts.slice(1)];
+  const other = /^hkey_|^hk(?:cu|u|cr|cc)$/i.test(parts[0]);
+  return other ? parts : ["hklm", ...parts];
+}
+
+/**
+ * The mount a raw key lies under, whatever spelling of the root the dump used: `HKEY_LOCAL_MACHINE\BROKENSYSTEM\…`,
+ * `HKLM\BROKENSYSTEM\…` and `BROKENSYSTEM\…` are one mount.
+ */
+function mountOf(rawKey: string): string {
+  const parts = keyParts(rawKey);
+  return parts.slice(0, 2).join("\\").toLowerCase();
+}
+
+function addTo<T>(map: Map<number, Set<T>>, key: number, value: T): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
+}
+
+function pad3(n: number): string {
+  return String(n).padStart(3, "0");
 }

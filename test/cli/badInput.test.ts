@@ -69,6 +69,13 @@ describe("rdp-triage index on hostile input", () => {
     const problems = d.prepare("SELECT s.path, p.code FROM problems p JOIN sources s ON s.id = p.source_id").all() as { path: string; code: string }[];
     expect(problems.some((p) => p.path === "random-with-magic.evtx")).toBe(true);
     expect(problems.some((p) => p.path === "truncated.evtx")).toBe(true);
+    // The zero-byte file is listed and says it was empty; the link loop is a folder problem, not silence.
+    const empty = d
+      .prepare("SELECT p.code, p.message FROM problems p JOIN sources s ON s.id = p.source_id WHERE s.path = 'empty.evtx'")
+      .all() as { code: string; message: string }[];
+    expect(empty).toEqual([{ code: "evidence.empty", message: "empty.evtx: empty file (0 bytes): nothing to read — was the copy interrupted?" }]);
+    const folder = d.prepare("SELECT code, location FROM problems WHERE source_id IS NULL").all();
+    expect(folder).toEqual([{ code: "evidence.symlink-skipped", location: "loop/inner/back" }]);
     d.close();
   });
 
