@@ -156,8 +156,9 @@ export class ChunkContext {
   private readonly pool: Values[] = [];
 
   constructor(
+    /** The chunk's bytes (its 64 KiB slot, shorter when the file is truncated). */
     readonly buf: Buffer,
-    /** Absolute offset of the chunk and the end of its bytes. */
+    /** Offset of the chunk in `buf` and the end of its bytes there. */
     readonly base: number,
     readonly end: number,
     readonly index: number,
@@ -169,6 +170,8 @@ export class ChunkContext {
      * shared template when an intact chunk defined the same bytes.
      */
     readonly trusted = true,
+    /** File offset of `buf[0]`: added to every offset reported in a message. */
+    readonly origin = 0,
   ) {}
 
   /** Values table for documents nested `depth` deep (reused: a level is finished before it is reused). */
@@ -230,7 +233,7 @@ export class ChunkContext {
     const key = guidText(this.buf, abs + 4) + dataSize + ":" + crc32Range(this.buf, abs + 24, dataEnd);
     const known = this.store.get(key);
     if (known !== undefined) return known;
-    const cur = new Cursor(this.buf, abs + 24, dataEnd);
+    const cur = new Cursor(this.buf, abs + 24, dataEnd, this.origin);
     const nodes: XNode[] = [];
     while (cur.pos < cur.end) {
       const t = cur.u8();
@@ -266,7 +269,7 @@ export class ChunkContext {
 export function skipPi(cc: ChunkContext, cur: Cursor, t: number): void {
   if (t === 0x0a) readNameRef(cc, cur);
   else if (t === 0x0b) cur.skip(2 * cur.u16());
-  else throw new DecodeError(`unexpected token 0x${t.toString(16)} at ${hexOff(cur.pos - 1)}`);
+  else throw new DecodeError(`unexpected token 0x${t.toString(16)} at ${cur.at(cur.pos - 1)}`);
 }
 
 /** A u32 name offset; when it points right behind itself the name is stored inline and skipped. */
@@ -293,7 +296,7 @@ function entityText(name: string): string {
 /** Text of a Value token (0x05/0x45) after the token byte: u8 type (String), u16 count, UTF-16. */
 function valueTokenText(cur: Cursor): string {
   const type = cur.u8();
-  if (type !== 0x01) throw new DecodeError(`value token of type 0x${type.toString(16)} at ${hexOff(cur.pos - 2)}`);
+  if (type !== 0x01) throw new DecodeError(`value token of type 0x${type.toString(16)} at ${cur.at(cur.pos - 2)}`);
   return cur.utf16(cur.u16());
 }
 
@@ -321,14 +324,14 @@ function parseAttrValue(cc: ChunkContext, cur: Cursor, inTemplate: boolean, list
       case 0x08: case 0x48: pushText(nodes, String.fromCharCode(cur.u16())); break;
       case 0x09: case 0x49: pushText(nodes, entityText(readNameRef(cc, cur))); break;
       case 0x0d: case 0x0e: nodes.push(readSubst(cur, t, inTemplate)); break;
-      default: throw new DecodeError(`unexpected token 0x${t.toString(16)} in an attribute value at ${hexOff(cur.pos - 1)}`);
+      default: throw new DecodeError(`unexpected token 0x${t.toString(16)} in an attribute value at ${cur.at(cur.pos - 1)}`);
     }
   }
   return nodes;
 }
 
 function readSubst(cur: Cursor, t: number, inTemplate: boolean): XSubst {
-  if (!inTemplate) throw new DecodeError(`substitution outside a template at ${hexOff(cur.pos - 1)}`);
+  if (!inTemplate) throw new DecodeError(`substitution outside a template at ${cur.at(cur.pos - 1)}`);
   const index = cur.u16();
   const declType = cur.u8();
   return { k: K_SUBST, index, optional: t === 0x0e, declType };
@@ -344,7 +347,7 @@ export function parseElement(cc: ChunkContext, cur: Cursor, tok: number, inTempl
   if (inTemplate) cur.skip(2);
   const dataSize = cur.u32();
   const dataEnd = cur.pos + dataSize;
-  if (dataEnd > cur.end) throw new DecodeError(`element at ${hexOff(cur.pos - 4)} claims ${dataSize} bytes, past its container`);
+  if (dataEnd > cur.end) throw new DecodeError(`element at ${cur.at(cur.pos - 4)} claims ${dataSize} bytes, past its container`);
   const name = readNameRef(cc, cur);
   let attrs = EMPTY_ATTRS;
   if (tok & 0x40) {
@@ -383,7 +386,7 @@ function parseContent(cc: ChunkContext, cur: Cursor, inTemplate: boolean, depth:
       case 0x09: case 0x49: pushText(nodes, entityText(readNameRef(cc, cur))); break;
       case 0x0a: case 0x0b: skipPi(cc, cur, t); break;
       case 0x0d: case 0x0e: nodes.push(readSubst(cur, t, inTemplate)); break;
-      default: throw new DecodeError(`unexpected token 0x${t.toString(16)} in element content at ${hexOff(cur.pos - 1)}`);
+      default: throw new DecodeError(`unexpected token 0x${t.toString(16)} in element content at ${cur.at(cur.pos - 1)}`);
     }
   }
 }

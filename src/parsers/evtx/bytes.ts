@@ -63,28 +63,34 @@ export function hexOff(n: number): string {
 }
 
 /**
- * A bounds-checked reader over [pos, end) of one buffer. All offsets are absolute file offsets;
- * `base` is the absolute offset of the chunk the bytes belong to (names and templates are
- * addressed chunk-relative).
+ * A bounds-checked reader over [pos, end) of one buffer (in practice one chunk's bytes). Offsets index
+ * the buffer; `origin` is the file offset of the buffer's first byte, added wherever an offset is
+ * reported, so messages always give absolute file offsets.
  */
 export class Cursor {
   constructor(
     public readonly b: Buffer,
     public pos: number,
     public readonly end: number,
+    public readonly origin = 0,
   ) {}
 
+  /** The file offset of buffer position `p`, as reported in messages. */
+  at(p: number): string {
+    return hexOff(this.origin + p);
+  }
+
   need(n: number): void {
-    if (this.pos + n > this.end) throw new DecodeError(`read of ${n} bytes at ${hexOff(this.pos)} runs past ${hexOff(this.end)}`);
+    if (this.pos + n > this.end) throw new DecodeError(`read of ${n} bytes at ${this.at(this.pos)} runs past ${this.at(this.end)}`);
   }
 
   u8(): number {
-    if (this.pos >= this.end) throw new DecodeError(`read at ${hexOff(this.pos)} runs past ${hexOff(this.end)}`);
+    if (this.pos >= this.end) throw new DecodeError(`read at ${this.at(this.pos)} runs past ${this.at(this.end)}`);
     return this.b[this.pos++];
   }
 
   peek(): number {
-    if (this.pos >= this.end) throw new DecodeError(`read at ${hexOff(this.pos)} runs past ${hexOff(this.end)}`);
+    if (this.pos >= this.end) throw new DecodeError(`read at ${this.at(this.pos)} runs past ${this.at(this.end)}`);
     return this.b[this.pos];
   }
 

@@ -13,9 +13,10 @@ const RECORD_HEADER_SIZE = 24;
 /**
  * Decodes the record at `loc` (already known to be well-formed: magic, size, size copy) inside
  * the chunk `cc`. Throws DecodeError when its BinXml cannot be decoded or holds no event.
+ * `loc.offset` is a file offset; `cc.origin` is the file offset of the chunk's bytes.
  */
 export function decodeRecord(cc: ChunkContext, loc: RecordLoc): EventRecord {
-  const off = loc.offset;
+  const off = loc.offset - cc.origin;
   const rec: EventRecord = {
     recordId: loc.id,
     timeCreated: "",
@@ -36,7 +37,7 @@ export function decodeRecord(cc: ChunkContext, loc: RecordLoc): EventRecord {
     activityId: null,
     fields: [],
     chunk: loc.slot,
-    offset: off,
+    offset: loc.offset,
     status: loc.status === STATUS_CHAIN ? "chain" : "recovered",
   };
   const items = runDocument(rec, cc, off + RECORD_HEADER_SIZE, off + loc.size - 4, CTX_EVENT, 0);

@@ -6,14 +6,18 @@
 // Records are emitted once per record id (the best copy wins) in record-id order: first those of intact
 // chunks, then those recovered from damaged areas (which never displace an intact record's EventRecordID).
 
+import type { Buffer } from "node:buffer";
 import type { EventRecord, Problem } from "../types.js";
 import { asBuffer, DecodeError, hexOff } from "./bytes.js";
 import { ChunkContext, TemplateStore } from "./binxml.js";
+import { bufferSource, type ByteSource, fileSource, type FileSourceOptions } from "./byteSource.js";
 import { decodeRecord } from "./decodeRecord.js";
 import { FILE_HEADER_SIZE, hasFileMagic, parseFileHeader } from "./fileHeader.js";
 import {
-  locateRecords, type RecordLoc, scanSlots, type Slot, slotLocation, STATUS_SLACK,
+  CHUNK_SIZE, locateRecords, RecordLocs, scanSlot, type Slot, slotCount, slotLocation, slotOffset, STATUS_SLACK,
 } from "./scanChunks.js";
+
+export type { ByteSource, FileSourceOptions } from "./byteSource.js";
 
 export interface EvtxFileInfo {
   majorVersion: number;
@@ -48,19 +52,51 @@ export function isEvtx(bytes: Uint8Array): boolean {
 const MAX_PROBLEMS_PER_CODE = 25;
 /** Chunk contexts (name and template caches) kept alive while emitting in record-id order. */
 const CONTEXT_CACHE = 4;
+/** Slots fetched per read while scanning (1 MiB): one read call instead of 16 for a file source. */
+const SCAN_BATCH_SLOTS = 16;
 
-export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void): { info: EvtxFileInfo; problems: Problem[] } {
+export interface ReadEvtxResult {
+  info: EvtxFileInfo;
+  problems: Problem[];
+}
+
+/** Reads an EVTX file held in memory. Never throws on bad input. */
+export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void): ReadEvtxResult {
+  return readEvtxSource(bufferSource(asBuffer(bytes)), onRecord);
+}
+
+/**
+ * Reads the EVTX file at `path` without loading it: the same records, info and problems as
+ * `readEvtx(readFileSync(path), onRecord)`, holding only a bounded number of 64 KiB chunks (and the
+ * small per-slot and per-record locations) in memory, so files larger than memory or than 2 GiB are
+ * read too. Never throws on bad content; I/O errors (missing file, unreadable device) are thrown.
+ */
+export function readEvtxFile(path: string, onRecord: (r: EventRecord) => void, options: FileSourceOptions = {}): ReadEvtxResult {
+  const source = fileSource(path);
+  try {
+    return readEvtxSource(source, onRecord, options.cacheChunks);
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * The reader over any byte source (a whole buffer, or a file read slot by slot). Bytes are fetched a
+ * slot at a time; every offset reported is a file offset. `cacheChunks` bounds the slots kept for decoding.
+ */
+export function readEvtxSource(source: ByteSource, onRecord: (r: EventRecord) => void, cacheChunks = 8): ReadEvtxResult {
   const problems: Problem[] = [];
   const info: EvtxFileInfo = {
     majorVersion: 0, minorVersion: 0, dirty: false, full: false, noCrc: false, headerCrcOk: false,
     headerChunkCount: 0, slots: 0, chunksFound: 0, chunksWithBadCrc: 0, records: 0, recovered: 0, failed: 0,
   };
-  const b = asBuffer(bytes);
-  const header = parseFileHeader(b);
+  const size = source.size;
+  const head = source.read(0, Math.min(size, FILE_HEADER_SIZE));
+  const header = parseFileHeader(head);
   if (header === null) {
     problems.push(
-      hasFileMagic(b)
-        ? { code: "evtx.header.truncated", message: `the file is only ${b.length} bytes: too short for an EVTX file header`, location: "@0x0" }
+      hasFileMagic(head)
+        ? { code: "evtx.header.truncated", message: `the file is only ${size} bytes: too short for an EVTX file header`, location: "@0x0" }
         : { code: "evtx.header.bad-magic", message: "the file does not start with the EVTX signature ElfFile", location: "@0x0" },
     );
     return { info, problems };
@@ -73,8 +109,8 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
   info.headerCrcOk = header.crcOk;
   info.headerChunkCount = header.chunkCount;
 
-  if (b.length < FILE_HEADER_SIZE) {
-    problems.push({ code: "evtx.header.truncated", message: `the file is only ${b.length} bytes: it ends inside the 4096-byte file header`, location: "@0x0" });
+  if (size < FILE_HEADER_SIZE) {
+    problems.push({ code: "evtx.header.truncated", message: `the file is only ${size} bytes: it ends inside the 4096-byte file header`, location: "@0x0" });
   }
   if (!header.crcOk) {
     problems.push(
@@ -94,11 +130,28 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
   if (header.majorVersion !== 3) {
     problems.push({ code: "evtx.header.unknown-version", message: `unexpected format version ${header.majorVersion}.${header.minorVersion} (expected 3.x); decoding anyway`, location: "@0x24" });
   }
-  if (header.blockSize !== FILE_HEADER_SIZE && b.length >= FILE_HEADER_SIZE) {
+  if (header.blockSize !== FILE_HEADER_SIZE && size >= FILE_HEADER_SIZE) {
     problems.push({ code: "evtx.header.bad-block-size", message: `header block size ${header.blockSize} instead of 4096; chunks are read from 0x1000`, location: "@0x28" });
   }
 
-  const slots = scanSlots(b, header.noCrc, problems);
+  // One pass over the slots: classify each and locate its records. Their problems are kept apart so
+  // that the list reads as if every slot was classified before any record was located.
+  const slots: Slot[] = [];
+  const located = new RecordLocs();
+  const locateProblems: Problem[] = [];
+  const count = slotCount(size);
+  for (let first = 0; first < count; first += SCAN_BATCH_SLOTS) {
+    const last = Math.min(first + SCAN_BATCH_SLOTS, count);
+    const batchStart = slotOffset(first);
+    const batch = source.read(batchStart, Math.min(slotOffset(last), size));
+    for (let index = first; index < last; index++) {
+      const start = slotOffset(index) - batchStart;
+      const bytes = batch.subarray(start, Math.min(start + CHUNK_SIZE, batch.length));
+      const slot = scanSlot(bytes, index, header.noCrc, problems);
+      slots.push(slot);
+      locateRecords(bytes, slot, locateProblems, located);
+    }
+  }
   info.slots = slots.length;
   // An all-zero slot before one that holds data is a hole (sectors a copy could not read, a wiped
   // region), not the unused tail of the file: whatever chunk it held is lost, and the report says so.
@@ -126,36 +179,76 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
     });
   }
 
-  const located: RecordLoc[] = [];
-  for (const s of slots) locateRecords(b, s, problems, located);
-  const live: RecordLoc[] = [];
-  const slack: RecordLoc[] = [];
-  for (const loc of located) (loc.status === STATUS_SLACK ? slack : live).push(loc);
-  live.sort((x, y) => x.id - y.id || x.rank - y.rank || x.offset - y.offset);
+  for (const p of locateProblems) problems.push(p);
+  // Live locations by record id (then rank, then file offset), as indexes into `located`.
+  const { id: locId, rank: locRank, slot: locSlot, rel: locRel, status: locStatus } = located;
+  let liveCount = 0;
+  for (let i = 0; i < located.length; i++) if (locStatus[i] !== STATUS_SLACK) liveCount++;
+  const live = new Uint32Array(liveCount);
+  for (let i = 0, n = 0; i < located.length; i++) if (locStatus[i] !== STATUS_SLACK) live[n++] = i;
+  live.sort((x, y) => locId[x] - locId[y] || locRank[x] - locRank[y] || locSlot[x] - locSlot[y] || locRel[x] - locRel[y]);
+  /** Position in `live` of the first location with this record id, or -1. */
+  const firstLive = (id: number): number => {
+    let lo = 0;
+    let hi = liveCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (locId[live[mid]] < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < liveCount && locId[live[lo]] === id ? lo : -1;
+  };
 
-  // Decode in record-id order; the first copy of an id that decodes wins.
+  // Decode in record-id order; the first copy of an id that decodes wins. A slot's bytes come from a
+  // small LRU cache (the source is read again after eviction); contexts keep theirs while alive.
+  const cache = new Map<number, Buffer>();
+  const slotBytes = (slot: Slot): Buffer => {
+    let bytes = cache.get(slot.index);
+    if (bytes !== undefined) {
+      cache.delete(slot.index);
+      cache.set(slot.index, bytes);
+      return bytes;
+    }
+    bytes = source.read(slot.offset, slot.end);
+    cache.set(slot.index, bytes);
+    if (cache.size > cacheChunks) cache.delete(cache.keys().next().value as number);
+    return bytes;
+  };
+  const newContext = (slot: Slot, bytes: Buffer): ChunkContext =>
+    new ChunkContext(bytes, 0, bytes.length, slot.index, store, trusted(slot), slot.offset);
   const store = new TemplateStore();
   store.indexAll = () => {
-    for (const s of slots) if (s.kind === "chunk") new ChunkContext(b, s.offset, s.end, s.index, store, trusted(s)).indexTemplates();
+    for (const s of slots) if (s.kind === "chunk") newContext(s, cache.get(s.index) ?? source.read(s.offset, s.end)).indexTemplates();
   };
   const contexts = new Map<number, ChunkContext>();
   const contextFor = (slot: Slot): ChunkContext => {
     let cc = contexts.get(slot.index);
     if (cc !== undefined) return cc;
-    cc = new ChunkContext(b, slot.offset, slot.end, slot.index, store, trusted(slot));
+    cc = newContext(slot, slotBytes(slot));
     contexts.set(slot.index, cc);
     if (contexts.size > CONTEXT_CACHE) contexts.delete(contexts.keys().next().value as number);
     return cc;
   };
   const garbageFailures = new Map<number, { count: number; first: string }>();
-  const emittedIds = new Set<number>(); // record header ids
-  const emittedEventRecordIds = new Set<number>(); // EventRecordID as emitted (differs in exported logs)
+  // Per record id (at the id's first position in `live`): DECODED when a copy decoded (its header id
+  // counts as emitted for the slack report), EMITTED when it was emitted with EventRecordID = header
+  // id. EventRecordIDs that differ from their header id (exported logs) are kept in a set; together the
+  // two answer "was this EventRecordID emitted already" without a set entry for every record.
+  const DECODED = 1;
+  const EMITTED = 2;
+  const idFlags = new Uint8Array(liveCount);
+  const otherEventRecordIds = new Set<number>();
+  const eventRecordIdEmitted = (recordId: number): boolean => {
+    if (otherEventRecordIds.has(recordId)) return true;
+    const at = firstLive(recordId);
+    return at >= 0 && (idFlags[at] & EMITTED) !== 0;
+  };
   // Records decoded from damaged areas (anything but a chain record of a chunk whose checksums hold) are
   // emitted after the intact ones: a damaged copy whose EventRecordID was altered must never take the id
   // of an intact record in another chunk and get that record skipped as a duplicate.
-  const deferred: { rec: EventRecord; headerId: number }[] = [];
-  const emit = (rec: EventRecord, headerId: number): void => {
-    if (emittedEventRecordIds.has(rec.recordId)) {
+  const deferred: { rec: EventRecord; headerId: number; at: number }[] = [];
+  const emit = (rec: EventRecord, headerId: number, at: number): void => {
+    if (eventRecordIdEmitted(rec.recordId)) {
       problems.push({
         code: "evtx.record.duplicate-id",
         message: `record with header id ${headerId} repeats EventRecordID ${rec.recordId}, already emitted; skipped`,
@@ -163,19 +256,20 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
       });
       return;
     }
-    emittedEventRecordIds.add(rec.recordId);
+    if (rec.recordId === headerId) idFlags[at] |= EMITTED;
+    else otherEventRecordIds.add(rec.recordId);
     info.records++;
     if (rec.status === "recovered") info.recovered++;
     onRecord(rec);
   };
-  for (let i = 0; i < live.length; ) {
-    const id = live[i].id;
+  for (let i = 0; i < liveCount; ) {
+    const id = locId[live[i]];
     let j = i;
-    while (j < live.length && live[j].id === id) j++;
+    while (j < liveCount && locId[live[j]] === id) j++;
     let rec: EventRecord | null = null;
     let rank = 0;
     for (let k = i; k < j && rec === null; k++) {
-      const loc = live[k];
+      const loc = located.get(live[k]);
       const slot = slots[loc.slot];
       try {
         rec = decodeRecord(contextFor(slot), loc);
@@ -195,16 +289,17 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
         }
       }
     }
+    const at = i;
     i = j;
     if (rec === null) {
       info.failed++;
       continue;
     }
-    emittedIds.add(id);
-    if (rank > 0) deferred.push({ rec, headerId: id });
-    else emit(rec, id);
+    idFlags[at] |= DECODED;
+    if (rank > 0) deferred.push({ rec, headerId: id, at });
+    else emit(rec, id, at);
   }
-  for (const d of deferred) emit(d.rec, d.headerId);
+  for (const d of deferred) emit(d.rec, d.headerId, d.at);
   for (const [index, g] of garbageFailures) {
     problems.push({
       code: "evtx.slot.records-undecodable",
@@ -222,14 +317,17 @@ export function readEvtx(bytes: Uint8Array, onRecord: (r: EventRecord) => void):
 
   // Old copies after a chunk's free-space offset: only those whose id was not emitted matter.
   const lost = new Map<number, { count: number; min: number; max: number }>();
-  for (const loc of slack) {
-    if (emittedIds.has(loc.id)) continue;
-    const l = lost.get(loc.slot);
-    if (l === undefined) lost.set(loc.slot, { count: 1, min: loc.id, max: loc.id });
+  for (let i = 0; i < located.length; i++) {
+    if (locStatus[i] !== STATUS_SLACK) continue;
+    const id = locId[i];
+    const at = firstLive(id);
+    if (at >= 0 && (idFlags[at] & DECODED) !== 0) continue;
+    const l = lost.get(locSlot[i]);
+    if (l === undefined) lost.set(locSlot[i], { count: 1, min: id, max: id });
     else {
       l.count++;
-      if (loc.id < l.min) l.min = loc.id;
-      if (loc.id > l.max) l.max = loc.id;
+      if (id < l.min) l.min = id;
+      if (id > l.max) l.max = id;
     }
   }
   for (const [index, l] of lost) {

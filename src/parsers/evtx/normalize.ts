@@ -195,7 +195,7 @@ function checkIndex(vals: Values, index: number): void {
  */
 export function runDocument(rec: EventRecord, cc: ChunkContext, start: number, end: number, ctx: number, depth: number): number {
   if (depth > MAX_DOC_DEPTH) throw new DecodeError(`BinXml values nested deeper than ${MAX_DOC_DEPTH}`);
-  const cur = new Cursor(cc.buf, start, end);
+  const cur = new Cursor(cc.buf, start, end, cc.origin);
   let items = 0;
   while (cur.pos < cur.end) {
     const t = cur.u8();
@@ -300,7 +300,7 @@ function substText(cc: ChunkContext, x: number, vals: Values, depth: number): st
 /** Text content of a nested BinXml document. */
 function documentText(cc: ChunkContext, start: number, end: number, depth: number): string {
   if (depth > MAX_DOC_DEPTH) throw new DecodeError(`BinXml values nested deeper than ${MAX_DOC_DEPTH}`);
-  const cur = new Cursor(cc.buf, start, end);
+  const cur = new Cursor(cc.buf, start, end, cc.origin);
   let s = "";
   while (cur.pos < cur.end) {
     const t = cur.u8();
