@@ -5,9 +5,9 @@ import os from "node:os";
 import { classifyEvidence, SNIFF_BYTES, type Classification } from "../evidence/classify.js";
 import { decodeText } from "../evidence/decodeText.js";
 import { discoverEvidence, EvidenceFolderError, type Discovery } from "../evidence/discover.js";
-import { expandArchives, isZipFile } from "../evidence/archive.js";
+import { ARCHIVE_PATH_SEPARATOR, expandArchives, isZipFile } from "../evidence/archive.js";
 import { describeDrive, detectLayout, driveOf, textReaderFor, type EvidenceLayout } from "../evidence/layout.js";
-import { readEvtx } from "../parsers/evtx/index.js";
+import { readEvtx, readEvtxFile } from "../parsers/evtx/index.js";
 import { parseIcaclsDump } from "../parsers/icacls.js";
 import { parseRegQuery } from "../parsers/regQuery.js";
 import { parseRegFile } from "../parsers/regFile.js";
@@ -16,7 +16,7 @@ import { IndexWriter, type SourceKind, type SourceSink } from "../store/writer.j
 import { relinkControlSets } from "../store/relinkControlSets.js";
 import { guessHiveName, hiveNameFromFileName, readHive, transactionLogNames } from "../parsers/hive/index.js";
 import type { DiscoveredFile } from "../evidence/discover.js";
-import type { Problem } from "../parsers/types.js";
+import type { EventRecord, Problem } from "../parsers/types.js";
 
 /**
  * Text dumps above this size are refused with a problem row instead of being loaded whole: a real
@@ -25,7 +25,11 @@ import type { Problem } from "../parsers/types.js";
  */
 export const MAX_TEXT_DUMP_BYTES = 32 * 1024 * 1024;
 
-/** The most Node's readFileSync reads into one buffer (2 GiB − 1); EVTX files are read whole. */
+/**
+ * The most Node's readFileSync reads into one buffer (2 GiB − 1). Hives are read whole (a cell may
+ * point anywhere in the file); Windows itself keeps a hive well under this size. Event logs larger
+ * than MAX_TEXT_DUMP_BYTES are read chunk by chunk instead, whatever their size.
+ */
 export const MAX_WHOLE_READ_BYTES = 2 ** 31 - 1;
 
 export interface IngestProgress {
@@ -93,10 +97,12 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
     textReaderFor(files),
   );
   const folderProblems = [...discovered.problems, ...expanded.problems, ...collectorProblems(layout)];
+  const archives = archiveCustody(discovered.files, files);
   const writer = new IndexWriter(db);
   db.transaction(() => {
     db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_root', ?)").run(path.resolve(input));
     db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_layout', ?)").run(JSON.stringify(layout));
+    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_archives', ?)").run(JSON.stringify(archives));
     writer.clearFolderProblems();
     for (const p of folderProblems) writer.folderProblem(p);
   })();
@@ -134,12 +140,13 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
     try {
       if (file.size > MAX_TEXT_DUMP_BYTES) {
         classification = classifyEvidence(readHead(file.absolute, SNIFF_BYTES));
-        if ((classification === "evtx" || classification === "hive") && file.size <= MAX_WHOLE_READ_BYTES) {
-          // Parsed from one whole buffer anyway: read once, and hash that buffer (not a second read).
+        if (classification === "hive" && file.size <= MAX_WHOLE_READ_BYTES) {
+          // A hive is parsed from one whole buffer (cells point anywhere): read once, hash that buffer.
           bytes = readFileSync(file.absolute);
           sha256 = createHash("sha256").update(bytes).digest("hex");
         } else {
-          // Other large files are hashed in a stream and never loaded whole.
+          // Everything else this large is hashed in a stream and never loaded whole; a large event log
+          // is then read chunk by chunk (readEvtxFile keeps a few 64 KiB chunks in memory).
           sha256 = hashFileStreaming(file.absolute);
         }
       } else {
@@ -207,17 +214,8 @@ function parseInto(
     case "evtx": {
       // Decoding and inserting cost about the same; a worker-thread pipeline was measured here and
       // gained nothing on two cores (the decode alone is the longer half), so it stays in this thread.
-      if (!bytes && size > MAX_WHOLE_READ_BYTES) {
-        // readEvtx takes the whole file and Node reads at most 2 GiB at once: say so instead of "a bug".
-        sink.problem({
-          code: "evtx.too-large",
-          message:
-            `event log of ${size} bytes not read: rdp-triage reads an EVTX file whole, at most ${MAX_WHOLE_READ_BYTES} bytes; ` +
-            `export the days you need on the rescue VM, e.g. wevtutil epl <file> recent.evtx /lf:true /q:"*[System[TimeCreated[timediff(@SystemTime) <= 2592000000]]]"`,
-        });
-        return;
-      }
-      const { info, problems } = readEvtx(bytes ?? readFileSync(absolute), (r) => sink.event(r));
+      const onRecord = (r: EventRecord) => sink.event(r);
+      const { info, problems } = bytes ? readEvtx(bytes, onRecord) : readEvtxFile(absolute, onRecord);
       for (const p of problems) sink.problem(p);
       sink.setInfo(info);
       return;
@@ -258,6 +256,13 @@ function parseInto(
       return;
     }
     case "hive": {
+      if (!bytes && size > MAX_WHOLE_READ_BYTES) {
+        sink.problem({
+          code: "hive.too-large",
+          message: `hive of ${size} bytes not read: rdp-triage reads a hive whole, at most ${MAX_WHOLE_READ_BYTES} bytes (Windows keeps hives far smaller: is this really a hive?)`,
+        });
+        return;
+      }
       const data = bytes ?? readFileSync(absolute);
       const hiveName = hiveNameFromFileName(context.relative) ?? guessHiveName(data) ?? "UNKNOWN";
       const logs = context.logs.map((l) => ({ name: l.relative, bytes: readFileSync(l.absolute) }));
@@ -329,6 +334,24 @@ function combinedHash(primarySha: string, logs: DiscoveredFile[]): string {
   const hash = createHash("sha256").update(primarySha);
   for (const log of logs) hash.update(readFileSync(log.absolute));
   return primarySha + "+" + hash.digest("hex").slice(0, 16);
+}
+
+type FileRef = { absolute: string; relative: string; size: number };
+
+/** The archives read in place, for the chain of custody: their own path, size, SHA-256, and files taken from them. */
+function archiveCustody(inputs: readonly FileRef[], files: readonly FileRef[]): { path: string; size: number; sha256: string; entries: number }[] {
+  return inputs
+    .filter((f) => isZipFile(f.absolute))
+    .map((f) => {
+      let sha256 = "";
+      try {
+        sha256 = hashFileStreaming(f.absolute);
+      } catch {
+        /* unreadable: expandArchives has already reported it */
+      }
+      const prefix = f.relative + ARCHIVE_PATH_SEPARATOR;
+      return { path: f.relative, size: f.size, sha256, entries: files.filter((x) => x.relative.startsWith(prefix)).length };
+    });
 }
 
 function hashFileStreaming(file: string): string {
