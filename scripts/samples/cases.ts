@@ -18,7 +18,7 @@ import {
 import { archiveSampleCases } from "./archiveCases.js";
 import { configSampleCases } from "./configCases.js";
 import { hostileSampleCases } from "./hostileCases.js";
-import { at, brokerEvent, rcmCertificateEvent, rcmLogon, schannelEvent, systemBackground } from "./events.js";
+import { at, brokerEvent, rcmCertificateEvent, rcmLogon, rcmPinnedKeyEvent, schannelEvent, systemBackground } from "./events.js";
 
 export interface SampleCase {
   name: string;
@@ -466,9 +466,216 @@ export function sampleCases(): SampleCase[] {
         absent: ["tls-protocol-disabled", "broker-hostname-changed"],
       },
     },
+    ...subCauseSampleCases(),
     ...archiveSampleCases(),
     ...configSampleCases(),
     ...hostileSampleCases(),
+  ];
+}
+
+// ── Sub-causes that had unit tests but no sample ─────────────────────────────────────────────────
+
+const WS2022_BUILD = "20348";
+
+const currentVersion2022Key = (): RegKey => ({
+  key: "HKEY_LOCAL_MACHINE\\BROKENSOFTWARE\\Microsoft\\Windows NT\\CurrentVersion",
+  values: [
+    ["CurrentBuild", { sz: WS2022_BUILD }],
+    ["ProductName", { sz: "Windows Server 2022 Datacenter" }],
+  ],
+});
+
+const utf16z = (s: string) => Buffer.from(s + "\0", "utf16le");
+const le32 = (n: number) => Buffer.from(Uint32Array.of(n >>> 0).buffer);
+
+/**
+ * A SystemCertificates `Blob` (serialized certificate properties: id, 1, size, data): the SHA-1 hash
+ * (3) and CERT_KEY_PROV_INFO (2, a CRYPT_KEY_PROV_INFO with its strings after the 28-byte header),
+ * naming a CNG machine key. The certificate itself (property 0x20) is left out: nothing reads it.
+ */
+function certificateStoreBlob(thumbprint: string, container: string): string {
+  const prop = (id: number, data: Buffer) => Buffer.concat([le32(id), le32(1), le32(data.length), data]);
+  const name = utf16z(container);
+  const provider = utf16z("Microsoft Software Key Storage Provider");
+  const provInfo = Buffer.concat([
+    le32(28), // pwszContainerName
+    le32(28 + name.length), // pwszProvName
+    le32(0), // dwProvType: CNG
+    le32(0x20), // dwFlags: CRYPT_MACHINE_KEYSET
+    le32(0), // cProvParam
+    le32(0), // rgProvParam
+    le32(0xffffffff), // dwKeySpec: CERT_NCRYPT_KEY_SPEC
+    name,
+    provider,
+  ]);
+  return Buffer.concat([prop(3, Buffer.from(thumbprint, "hex")), prop(2, provInfo)]).toString("hex");
+}
+
+const PINNED_THUMBPRINT = "7D3C6E0A9B1F42C85E6D0A3B9C2F1E4D5A6B7C80";
+const SELF_SIGNED_THUMBPRINT = "59EFF2E3B509C83137E81085E02A1AC63A7E61AA";
+
+function subCauseSampleCases(): SampleCase[] {
+  const BROKER = "rdcb01.contoso.local";
+  const server36871 = (count: number, every: number) => repeat(count, every, INCIDENT, (t) => schannelEvent(36871, "server", t, COMPUTER));
+  return [
+    {
+      name: "tls-legacy-only",
+      description:
+        "A baseline meant to switch off TLS 1.0/1.1 disabled TLS 1.2\\Server instead; TLS 1.0 and 1.1 stay at the Server 2019 defaults (enabled), so only deprecated versions are left, and Schannel 36871 Type=server repeats at the connection attempts.",
+      files: {
+        [SYSTEM_LOG]: systemLog(server36871(7, 13)),
+        "reg/system.reg": utf16leBom(
+          regExport([
+            selectKey(1),
+            rdpTcpKey(),
+            ...schannelKeys("ControlSet001", {
+              "TLS 1.2/Server": { enabled: 0, disabledByDefault: 1 },
+              "TLS 1.2/Client": { enabled: 1, disabledByDefault: 0 },
+            }),
+          ]),
+        ),
+        "reg/software.reg": utf16leBom(regExport([cryptographyKey(), currentVersionKey("17763")])),
+      },
+      expected: {
+        description: "only TLS 1.0/1.1 left for the server, with server-side 36871 in the window",
+        expect: [{ scenario: "tls-protocol-disabled", confidence: "high", subCause: "legacy-only" }],
+        absent: ALL.filter((s) => s !== "tls-protocol-disabled"),
+        exclusive: true,
+      },
+    },
+    {
+      name: "tls13-only",
+      description:
+        "Windows Server 2022 (build 20348) with TLS 1.0, 1.1 and 1.2 disabled for the Schannel server role: only TLS 1.3 (the OS default) is left, and older clients fail with Schannel 36871 Type=server.",
+      files: {
+        [SYSTEM_LOG]: systemLog(server36871(4, 23)),
+        "reg/system.reg": utf16leBom(
+          regExport([
+            selectKey(1),
+            rdpTcpKey(),
+            ...schannelKeys("ControlSet001", {
+              "TLS 1.0/Server": { enabled: 0, disabledByDefault: 1 },
+              "TLS 1.1/Server": { enabled: 0, disabledByDefault: 1 },
+              "TLS 1.2/Server": { enabled: 0, disabledByDefault: 1 },
+            }),
+          ]),
+        ),
+        "reg/software.reg": utf16leBom(regExport([cryptographyKey(), currentVersion2022Key()])),
+      },
+      expected: {
+        description: "TLS 1.2 off, only TLS 1.3 left: medium",
+        expect: [{ scenario: "tls-protocol-disabled", confidence: "medium", subCause: "tls13-only" }],
+        absent: ALL.filter((s) => s !== "tls-protocol-disabled"),
+        exclusive: true,
+      },
+    },
+    {
+      name: "tls-server-credential-errors",
+      description:
+        "A sound baseline (TLS 1.0/1.1 off, TLS 1.2 explicitly enabled for the server role), yet Schannel 36871 Type=server repeats: the protocol versions are not the cause (cipher suites, FIPS or the certificate are).",
+      files: {
+        [SYSTEM_LOG]: systemLog(server36871(6, 17)),
+        "reg/system.reg": utf16leBom(
+          regExport([
+            selectKey(1),
+            rdpTcpKey(),
+            ...schannelKeys("ControlSet001", {
+              "TLS 1.0/Server": { enabled: 0, disabledByDefault: 1 },
+              "TLS 1.1/Server": { enabled: 0, disabledByDefault: 1 },
+              "TLS 1.2/Server": { enabled: 1, disabledByDefault: 0 },
+            }),
+          ]),
+        ),
+        "reg/software.reg": utf16leBom(regExport([cryptographyKey(), currentVersionKey("17763")])),
+      },
+      expected: {
+        description: "server-side 36871 with TLS 1.2 enabled: low, no protocol fix",
+        expect: [{ scenario: "tls-protocol-disabled", confidence: "low", subCause: "server-credential-errors" }],
+        absent: ALL.filter((s) => s !== "tls-protocol-disabled"),
+        exclusive: true,
+      },
+    },
+    {
+      name: "broker-database-failure",
+      description:
+        "An RD Connection Broker (Tssdis and the Windows Internal Database installed) that was never renamed: the Computer field stays rdcb01.contoso.local in every log and ComputerName / Hostname / NV Hostname agree, yet SessionBroker 2056 and SessionBroker-Client 1296 repeat.",
+      files: {
+        [SYSTEM_LOG]: evtx(sortByTime(systemBackground(BASE, BROKER, 120))),
+        [`${LOGS}/Microsoft-Windows-TerminalServices-SessionBroker%4Operational.evtx`]: evtx(
+          repeat(5, 15, INCIDENT, (t) => brokerEvent(2056, t, BROKER)),
+        ),
+        [`${LOGS}/Microsoft-Windows-TerminalServices-SessionBroker-Client%4Operational.evtx`]: evtx(
+          repeat(5, 15, at(INCIDENT, 1), (t) => brokerEvent(1296, t, BROKER)),
+        ),
+        "reg/system.reg": utf16leBom(
+          regExport([
+            selectKey(1),
+            { key: "HKEY_LOCAL_MACHINE\\BROKENSYSTEM\\ControlSet001\\Control\\ComputerName\\ComputerName", values: [["ComputerName", { sz: "RDCB01" }]] },
+            {
+              key: "HKEY_LOCAL_MACHINE\\BROKENSYSTEM\\ControlSet001\\Services\\Tcpip\\Parameters",
+              values: [
+                ["Hostname", { sz: "rdcb01" }],
+                ["NV Hostname", { sz: "rdcb01" }],
+                ["Domain", { sz: "contoso.local" }],
+              ],
+            },
+            {
+              key: "HKEY_LOCAL_MACHINE\\BROKENSYSTEM\\ControlSet001\\Services\\MSSQL$MICROSOFT##WID",
+              values: [
+                ["Start", { dword: 2 }],
+                ["ObjectName", { sz: "NT SERVICE\\MSSQL$MICROSOFT##WID" }],
+              ],
+            },
+            {
+              key: "HKEY_LOCAL_MACHINE\\BROKENSYSTEM\\ControlSet001\\Services\\Tssdis",
+              values: [
+                ["Start", { dword: 2 }],
+                ["ObjectName", { sz: "NT AUTHORITY\\NetworkService" }],
+              ],
+            },
+          ]),
+        ),
+      },
+      expected: {
+        description: "broker errors without a rename: database or WID failure, medium",
+        expect: [{ scenario: "broker-hostname-changed", confidence: "medium", subCause: "database-or-rpc-failure" }],
+        absent: ALL.filter((s) => s !== "broker-hostname-changed"),
+        exclusive: true,
+      },
+    },
+    {
+      name: "rdp-cert-pinned-key-inaccessible",
+      description:
+        "SSLCertificateSHA1Hash pins a CA-issued certificate that is in the machine's MY store (CNG key), but RCM 1055 repeats with its thumbprint: NETWORK SERVICE cannot read the certificate's private key.",
+      files: {
+        [SYSTEM_LOG]: systemLog(repeat(5, 20, INCIDENT, (t) => rcmPinnedKeyEvent(t, COMPUTER, PINNED_THUMBPRINT))),
+        "reg/system.reg": utf16leBom(
+          regExport([selectKey(1), rdpTcpKey("ControlSet001", [["SSLCertificateSHA1Hash", { hex: PINNED_THUMBPRINT.toLowerCase() }]])]),
+        ),
+        "reg/software.reg": utf16leBom(
+          regExport([
+            cryptographyKey(),
+            currentVersionKey(),
+            { key: "HKEY_LOCAL_MACHINE\\BROKENSOFTWARE\\Microsoft\\SystemCertificates\\MY\\Certificates" },
+            {
+              key: `HKEY_LOCAL_MACHINE\\BROKENSOFTWARE\\Microsoft\\SystemCertificates\\MY\\Certificates\\${PINNED_THUMBPRINT}`,
+              values: [["Blob", { hex: certificateStoreBlob(PINNED_THUMBPRINT, "le-rdp-2026-vm-web01") }]],
+            },
+            { key: "HKEY_LOCAL_MACHINE\\BROKENSOFTWARE\\Microsoft\\SystemCertificates\\Remote Desktop\\Certificates" },
+            {
+              key: `HKEY_LOCAL_MACHINE\\BROKENSOFTWARE\\Microsoft\\SystemCertificates\\Remote Desktop\\Certificates\\${SELF_SIGNED_THUMBPRINT}`,
+              values: [["Blob", { hex: "03000000010000001400000059eff2e3b509c83137e81085e02a1ac63a7e61aa" }]],
+            },
+          ]),
+        ),
+      },
+      expected: {
+        description: "pinned certificate present, its key unreadable: medium, online ACL fix",
+        expect: [{ scenario: "rdp-cert-thumbprint-mismatch", confidence: "medium", subCause: "pinned-key-inaccessible" }],
+        absent: ALL.filter((s) => s !== "rdp-cert-thumbprint-mismatch"),
+        exclusive: true,
+      },
+    },
   ];
 }
 

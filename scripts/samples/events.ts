@@ -192,3 +192,25 @@ export function brokerEvent(kind: 2056 | 1296, time: string, computer: string): 
     ],
   };
 }
+
+/**
+ * RemoteConnectionManager 1055 in the System log: the private key of the certificate pinned on RDP-Tcp
+ * is not accessible (scenarios.md §1.2: classic, Qualifiers 0xC000, the SHA-1 thumbprint as the
+ * unnamed Data insertion string).
+ */
+export function rcmPinnedKeyEvent(time: string, computer: string, thumbprint: string): EventSpec {
+  return {
+    ...RCM,
+    eventId: 1055,
+    qualifiers: 49152,
+    level: 2,
+    task: 0,
+    keywords: 0x80000000000000n,
+    timeCreated: time,
+    processId: 1116,
+    threadId: 2236,
+    channel: "System",
+    computer,
+    data: [{ name: null, value: thumbprint, type: "string" }],
+  };
+}
