@@ -3,7 +3,7 @@ import { EvidenceIndex } from "../store/evidence.js";
 import { buildContext, runScenarios } from "../scenarios/engine.js";
 import { SCENARIOS } from "../scenarios/index.js";
 import type { Lang, Scenario } from "../scenarios/types.js";
-import type { CaseInfo, Report, SourceSummary, TimelineEntry } from "../report/findings.js";
+import type { ArchiveSummary, CaseInfo, Report, SourceSummary, TimelineEntry } from "../report/findings.js";
 import { TOOL_VERSION } from "../version.js";
 
 export interface ReportOptions {
@@ -75,6 +75,7 @@ export function buildReport(db: Db, options: ReportOptions = {}): Report {
   }
   timeline.sort((a, b) => a.time.localeCompare(b.time) || a.source.localeCompare(b.source) || a.recordId - b.recordId);
   const meta = db.prepare("SELECT value FROM meta WHERE key = 'evidence_root'").get() as { value: string } | undefined;
+  const archives = storedArchives(db);
   return {
     tool: { name: "rdp-triage", version: TOOL_VERSION },
     generatedAt: options.generatedAt ?? new Date().toISOString(),
@@ -86,5 +87,26 @@ export function buildReport(db: Db, options: ReportOptions = {}): Report {
     checked,
     timeline,
     sources,
+    ...(archives.length ? { archives } : {}),
   };
+}
+
+/** The archives ingest read in place (meta 'evidence_archives'), by path; [] for an index without any. */
+function storedArchives(db: Db): ArchiveSummary[] {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'evidence_archives'").get() as { value: string } | undefined;
+  if (!row) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(row.value);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed
+    .filter(
+      (a): a is ArchiveSummary =>
+        typeof a === "object" && a !== null && typeof a.path === "string" && typeof a.size === "number" && typeof a.sha256 === "string" && typeof a.entries === "number",
+    )
+    .map((a) => ({ path: a.path, size: a.size, sha256: a.sha256, entries: a.entries }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

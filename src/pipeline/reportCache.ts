@@ -15,8 +15,8 @@ const CACHE_KEY = "report_cache";
 
 /**
  * buildReport, reusing the stored verdict when nothing it depends on changed: any source (path,
- * hash, when indexed), a folder problem, an option, the scenario set, or rdp-triage's own code and
- * templates (see codeFingerprint) computes it again.
+ * hash, when indexed), a folder problem, the evidence root, layout or archives, an option, the scenario
+ * set, or rdp-triage's own code and templates (see codeFingerprint) computes it again.
  */
 export async function buildReportCached(db: Db, options: ReportOptions = {}): Promise<Report> {
   const key = reportCacheKey(db, options);
@@ -51,6 +51,8 @@ export function reportCacheKey(db: Db, options: ReportOptions): string {
   hash.update(JSON.stringify(options.scenarios ? options.scenarios.map((s) => s.id) : "all scenarios"));
   for (const r of db.prepare("SELECT path, sha256, indexed_at FROM sources ORDER BY path").iterate()) hash.update(JSON.stringify(r));
   for (const r of db.prepare("SELECT code, message, location FROM problems WHERE source_id IS NULL ORDER BY id").iterate()) hash.update(JSON.stringify(r));
+  // What the report says about the evidence as a whole: where it was read from, its layout, the archives.
+  for (const r of db.prepare("SELECT key, value FROM meta WHERE key LIKE 'evidence!_%' ESCAPE '!' ORDER BY key").iterate()) hash.update(JSON.stringify(r));
   return hash.digest("hex");
 }
 

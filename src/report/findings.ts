@@ -100,6 +100,21 @@ export interface SourceSummary {
   problems: { code: string; message: string; location: string | null }[];
 }
 
+/**
+ * An archive the evidence was read from in place (a CaseLogs or Disk Inspect zip given as the input,
+ * or a zip inside the evidence folder): the container's own identity for the chain of custody. Its
+ * files are the sources whose path starts with `<path>!/`.
+ */
+export interface ArchiveSummary {
+  /** Relative to the evidence folder; the file name when the zip itself was the input. */
+  path: string;
+  size: number;
+  /** SHA-256 of the archive file as read; "" when it could not be read. */
+  sha256: string;
+  /** Files extracted from it (and from a zip nested inside it), i.e. sources under `<path>!/`. */
+  entries: number;
+}
+
 export interface TimelineEntry {
   time: string;
   source: string;
@@ -133,4 +148,6 @@ export interface Report {
   checked: CheckedScenario[];
   timeline: TimelineEntry[];
   sources: SourceSummary[];
+  /** Archives read in place; absent (not empty) when the evidence held none. */
+  archives?: ArchiveSummary[];
 }

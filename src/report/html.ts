@@ -28,6 +28,7 @@ const Handlebars = handlebarsRuntime as unknown as typeof HandlebarsApi;
 
 import type {
   AclEvidence,
+  ArchiveSummary,
   CheckedScenario,
   Evidence,
   EventEvidence,
@@ -48,6 +49,7 @@ import {
   evidenceRef,
   formatSize,
   formatTime,
+  isFolderRow,
   groupDigits,
   orderFindings,
   primaryFinding,
@@ -300,6 +302,7 @@ export function buildView(report: Report) {
     notChecked: checkedItems(report.checked ?? [], "not-checked", lang),
     timeline: (report.timeline ?? []).map((e) => timelineView(e, lang)),
     sources: (report.sources ?? []).map((s) => sourceView(s, lang)),
+    archives: (report.archives ?? []).map((a) => archiveView(a, lang)),
   };
 }
 
@@ -431,7 +434,7 @@ function sourceView(s: SourceSummary, lang: Lang) {
   const from = s.firstEvent ? displayTime(s.firstEvent, lang) : "";
   const to = s.lastEvent ? displayTime(s.lastEvent, lang) : "";
   return {
-    path: cell(s.path, lang),
+    path: isFolderRow(s) ? t(lang, "evidenceFolderRow") : cell(s.path, lang),
     drive: s.drive ? cell(s.drive, lang) : "",
     kind: cell(s.kind, lang),
     encoding: s.encoding == null ? "—" : cell(s.encoding, lang),
@@ -447,5 +450,14 @@ function sourceView(s: SourceSummary, lang: Lang) {
         lang,
       ),
     ),
+  };
+}
+
+function archiveView(a: ArchiveSummary, lang: Lang) {
+  return {
+    path: cell(a.path, lang),
+    size: formatSize(a.size, lang),
+    sha256: a.sha256 ? cell(a.sha256, lang) : "—",
+    entries: groupDigits(a.entries),
   };
 }

@@ -120,6 +120,10 @@ const en = {
   timeRange: "{from} – {to}",
   problemAt: "{code} at {location}: {message}",
   problemNoLocation: "{code}: {message}",
+  evidenceFolderRow: "(evidence folder)",
+  archivesHeading: "Archives read in place",
+  archivesNote: "An evidence file whose path starts with “<archive>!/” was taken from that archive; its own hash is listed below.",
+  col_entries: "Files taken from it",
 
   // Checked
   checkedHealthy: "Checked and found healthy",
@@ -260,6 +264,10 @@ const ja: Record<MessageKey, string> = {
   timeRange: "{from} ～ {to}",
   problemAt: "{code} ({location}): {message}",
   problemNoLocation: "{code}: {message}",
+  evidenceFolderRow: "(証拠フォルダー)",
+  archivesHeading: "読み込んだアーカイブ",
+  archivesNote: "パスが「<アーカイブ>!/」で始まる証拠ファイルはそのアーカイブから取り出したもので、ファイル自体のハッシュは下の表にあります。",
+  col_entries: "取り出したファイル数",
 
   checkedHealthy: "問題なしと確認した項目",
   notChecked: "確認できなかった項目",

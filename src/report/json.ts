@@ -4,6 +4,7 @@
 // kept exactly as found (JSON.stringify escapes control characters and lone surrogates).
 
 import type {
+  ArchiveSummary,
   CaseInfo,
   CheckedScenario,
   Evidence,
@@ -49,6 +50,9 @@ export function toContract(report: Report): Record<string, unknown> {
     checked: (report.checked ?? []).map(checked),
     timeline: (report.timeline ?? []).map(timelineEntry),
     sources: (report.sources ?? []).map(source),
+    // Additive and optional: written only when the evidence was read from an archive, so reports of
+    // plain folders are byte-identical to those of earlier versions.
+    ...(report.archives?.length ? { archives: report.archives.map(archive) } : {}),
   };
 }
 
@@ -172,6 +176,10 @@ function source(s: SourceSummary): SourceSummary {
     drive: s.drive ?? null,
     problems: (s.problems ?? []).map((p) => ({ code: p.code, message: p.message, location: p.location ?? null })),
   };
+}
+
+function archive(a: ArchiveSummary): ArchiveSummary {
+  return { path: a.path, size: a.size, sha256: a.sha256, entries: a.entries };
 }
 
 function sortKeysDeep(value: unknown): unknown {

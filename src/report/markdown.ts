@@ -17,9 +17,11 @@ import {
   evidenceRef,
   formatSize,
   groupDigits,
+  isFolderRow,
   longestRun,
   orderFindings,
   primaryFinding,
+  splitDetail,
   visible,
 } from "./text.js";
 
@@ -28,6 +30,8 @@ export const MAX_EVIDENCE_LINES = 5;
 const MAX_INLINE_CHARS = 200;
 const MAX_FIELD_CHARS = 80;
 const MAX_FIELDS = 3;
+/** Problems named per source in the custody table; the rest are in the HTML/JSON report. */
+const MAX_PROBLEMS = 5;
 
 type Labels = Readonly<Record<MessageKey, string>>;
 
@@ -61,7 +65,7 @@ export function renderMarkdown(report: Report): string {
 
   out.push(...checkedSection(report.checked ?? [], "healthy", L.checkedHealthy, L.checkedHealthyEmpty));
   out.push(...checkedSection(report.checked ?? [], "not-checked", L.notChecked, L.notCheckedEmpty, L.collectHint));
-  out.push(...custodySection(report.sources ?? [], lang, L));
+  out.push(...custodySection(report, lang, L));
 
   out.push("---", "");
   out.push(
@@ -279,20 +283,37 @@ function checkedSection(
   const out = [`## ${mdText(heading)}`, ""];
   if (items.length === 0) return [...out, `_${mdText(empty)}_`, ""];
   for (const c of items) {
-    // The first line of `detail` is prose; further lines are the commands to collect what was missing.
-    const lines = visible(String(c.detail ?? ""), { newlines: true, tabs: true }).split("\n");
-    const first = lines.shift() ?? "";
-    const rest = lines.join("\n").replace(/^\n+|\s+$/g, "");
-    out.push(`- **${mdText(c.title)}** (${mdCode(c.scenario)})${first.trim() ? `: ${mdText(first)}` : ""}`);
-    if (rest) out.push("", ...mdFence(rest, "bat").map((line) => (line ? `  ${line}` : line)), "");
+    // Scenario details mix prose and the rescue-VM commands that collect what was missing, sometimes on
+    // one line ("X was not collected: reg export … /y The System log has …"): prose stays prose, each run
+    // of commands gets its own fenced block inside the list item.
+    const parts = splitDetail(visible(String(c.detail ?? ""), { newlines: true, tabs: true }));
+    const head = parts[0]?.kind === "prose" ? parts.shift()!.text : "";
+    out.push(`- **${mdText(c.title)}** (${mdCode(c.scenario)})${head ? `: ${mdText(head)}` : ""}`);
+    for (const part of parts) {
+      if (part.kind === "commands") out.push("", ...mdFence(part.text, "bat").map((line) => (line ? `  ${line}` : line)), "");
+      else out.push("", `  ${mdText(part.text)}`, "");
+    }
   }
   if (hint) out.push("", mdText(hint));
   out.push("");
   return out;
 }
 
-function custodySection(sources: readonly SourceSummary[], lang: Lang, L: Labels): string[] {
+function custodySection(report: Report, lang: Lang, L: Labels): string[] {
+  const sources = report.sources ?? [];
+  const archives = report.archives ?? [];
   const out = [`## ${mdText(L.chainOfCustody)}`, ""];
+  if (archives.length > 0) {
+    out.push(`### ${mdText(L.archivesHeading)}`, "");
+    const header = [L.col_path, L.col_size, L.col_sha256, L.col_entries].map((h) => mdText(h));
+    const rows = archives.map((a) => [
+      mdCode(a.path, { inTable: true, max: MAX_INLINE_CHARS }),
+      mdText(formatSize(a.size, lang)),
+      a.sha256 ? mdCode(a.sha256, { inTable: true }) : "—",
+      mdText(groupDigits(a.entries)),
+    ]);
+    out.push(...table(header, rows), "", mdText(L.archivesNote), "", `### ${mdText(L.sources)}`, "");
+  }
   if (sources.length === 0) return [...out, `_${mdText(L.sourcesEmpty)}_`, ""];
   const header = [L.col_path, L.col_size, L.col_sha256, L.col_kind, L.col_encoding, L.col_records, L.col_timeRange, L.col_problems].map((h) => mdText(h));
   const rows = sources.map((s) => {
@@ -300,15 +321,31 @@ function custodySection(sources: readonly SourceSummary[], lang: Lang, L: Labels
     const to = s.lastEvent ? displayTime(s.lastEvent, lang) : "";
     const problems = s.problems ?? [];
     return [
-      mdCode(s.path, { inTable: true, max: MAX_INLINE_CHARS }) + (s.drive ? ` (${mdText(s.drive)})` : ""),
+      (isFolderRow(s) ? mdText(L.evidenceFolderRow) : mdCode(s.path, { inTable: true, max: MAX_INLINE_CHARS })) + (s.drive ? ` (${mdText(s.drive)})` : ""),
       mdText(formatSize(s.size, lang)),
       s.sha256 ? mdCode(s.sha256, { inTable: true }) : "—",
       mdCode(s.kind, { inTable: true }),
       s.encoding ? mdCode(s.encoding, { inTable: true }) : "—",
       mdText(groupDigits(s.records)),
       from || to ? mdText(t(lang, "timeRange", { from: from || "—", to: to || "—" })) : "—",
-      problems.length === 0 ? mdText(L.noProblems) : problems.map((p) => mdCode(p.code, { inTable: true })).join(", "),
+      problems.length === 0 ? mdText(L.noProblems) : problemsCell(problems, lang),
     ];
   });
   return [...out, ...table(header, rows), ""];
+}
+
+/**
+ * A source's problems in one table cell: code, where, and what (the message names the file a
+ * collector could not get, the chunk that failed, …), the first few only; all are in the HTML/JSON.
+ */
+function problemsCell(problems: SourceSummary["problems"], lang: Lang): string {
+  const shown = problems.slice(0, MAX_PROBLEMS).map((p) => {
+    const code = mdCode(p.code, { inTable: true });
+    const message = mdText(p.message, MAX_INLINE_CHARS);
+    return p.location
+      ? t(lang, "problemAt", { code, location: mdText(p.location, MAX_INLINE_CHARS), message })
+      : t(lang, "problemNoLocation", { code, message });
+  });
+  if (problems.length > MAX_PROBLEMS) shown.push(mdText(t(lang, "fieldsOmitted", { n: problems.length - MAX_PROBLEMS })));
+  return shown.join("; ");
 }

@@ -175,3 +175,165 @@ export function caseCommand(report: Report): string | undefined {
   const command = (report.case as { command?: unknown } | undefined)?.command;
   return typeof command === "string" && command !== "" ? command : undefined;
 }
+
+/** The row buildReport adds for problems of the evidence folder as a whole (kind "folder"), not a file. */
+export function isFolderRow(s: { path: string; kind: string }): boolean {
+  return s.kind === "folder" && s.path === "(evidence folder)";
+}
+
+/** A piece of a checked scenario's `detail`: prose, or rescue-VM cmd lines (one command per line). */
+export interface DetailPart {
+  kind: "prose" | "commands";
+  text: string;
+}
+
+// cmd verbs whose arguments have a shape (quoted paths, bare words up to the first switch, switches,
+// redirections), so prose run on after the command on the same line can be told apart.
+const SHAPED_VERBS = "reg|robocopy|icacls|wevtutil|mkdir|md|copy|xcopy|del|rmdir|rd";
+// Verbs with no or a fixed argument: anything after them is prose.
+const FIXED_VERBS = "endlocal|setlocal|@echo|echo|goto|exit|popd";
+// Free-form verbs: the whole line is the command.
+const FREE_VERBS = "rem|set|if|for|call|cd|pushd|findstr|powershell|netsh|sc|bcdedit|certutil|takeown|attrib";
+const SHAPED = new RegExp(`^(?:${SHAPED_VERBS})$`);
+const FIXED = new RegExp(`^(?:${FIXED_VERBS})$`);
+const FREE = new RegExp(`^(?:${FREE_VERBS})$`);
+/** Shaped verbs whose first argument is a sub-command word. */
+const SUBCOMMAND_VERBS = /^(?:reg|wevtutil)$/;
+/** A command at the start of a line: lower-case verbs only (scripts write them so; sentences start upper-case or in Japanese). */
+const LINE_COMMAND = new RegExp(`^[ \\t]*(?:(${SHAPED_VERBS}|${FIXED_VERBS}|${FREE_VERBS})(?=[ \\t]|$|[^\\x00-\\x7f])|(:[A-Za-z_][\\w-]*)[ \\t]*$)`);
+/** A command run into a sentence after a colon ("X was not collected: reg export …"): shaped verbs only. */
+const INLINE_COMMAND = new RegExp(`:[ \\t]+(${SHAPED_VERBS})[ \\t]`);
+const TOKEN = {
+  quoted: /^"[^"\n]*"/,
+  switch: /^\/[A-Za-z0-9:?]+/,
+  redirect: /^(?:[12]?>>?(?:&[12])?|<)/,
+  // `a || b`, `a && b`, `a & b`, `a | b`: the next command starts.
+  chain: /^(?:\|\||&&|&|\|)/,
+  // ASCII only: Japanese prose joined without a space ends a command at its first character.
+  bare: /^[!#-~]+/,
+};
+const FIXED_ARGS: Record<string, RegExp> = {
+  setlocal: /^(?:En|Dis)able(?:Extensions|DelayedExpansion)$/i,
+  "@echo": /^(?:on|off)$/i,
+  echo: /^(?:on|off)$/i,
+  goto: /^:?[A-Za-z_][\w-]*$/,
+  exit: /^(?:\/b|\d+)$/i,
+};
+
+/**
+ * Splits a checked scenario's `detail` into prose and the cmd lines embedded in it, so a renderer can
+ * fence the commands. Scenarios write "<what> was not collected: <command>", or a sentence ending in ":"
+ * followed by one command (or script line) per line, and may run the next sentence on after the last
+ * command ("… /y The System log has …", "endlocalシステム ログ…"). A line is a command when it starts with
+ * a lower-case cmd verb; after a shaped verb (reg, robocopy, icacls, …) the arguments are read as bare
+ * words up to the first switch or redirection, then only switches, redirections, quoted arguments and
+ * a redirection's target: the first other word starts prose again. Consecutive command lines form one
+ * part; the parts, in order, hold all of the detail's text.
+ */
+export function splitDetail(detail: string): DetailPart[] {
+  const parts: DetailPart[] = [];
+  const push = (kind: DetailPart["kind"], text: string) => {
+    const body = kind === "prose" ? text.trim() : text.replace(/\s+$/, "");
+    if (!body.trim()) return;
+    const last = parts.at(-1);
+    if (!last || last.kind !== kind) parts.push({ kind, text: body });
+    else if (kind === "commands") last.text += "\n" + body;
+    else last.text += (/[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]$/.test(last.text) ? "" : " ") + body;
+  };
+  for (const line of String(detail).replace(/\r\n?/g, "\n").split("\n")) {
+    let rest = line;
+    let atLineStart = true;
+    while (rest.trim()) {
+      const found = findCommand(rest, atLineStart);
+      if (!found) {
+        push("prose", rest);
+        break;
+      }
+      push("prose", rest.slice(0, found.start));
+      push("commands", rest.slice(found.start, found.end));
+      rest = rest.slice(found.end);
+      atLineStart = false;
+    }
+  }
+  return parts;
+}
+
+/** The first command in `text`: at its start (a whole script line), else run into a sentence after a colon. */
+function findCommand(text: string, atLineStart: boolean): { start: number; end: number } | null {
+  const whole = atLineStart ? LINE_COMMAND.exec(text) : null;
+  if (whole) {
+    if (whole[2]) return { start: 0, end: whole[0].length };
+    const args = argumentsLength(whole[1], text.slice(whole[0].length));
+    // A shaped verb with nothing it could take as arguments is a word of a sentence ("icacls dump of …").
+    if (args > 0 || !SHAPED.test(whole[1])) return { start: 0, end: whole[0].length + args };
+  }
+  const inline = new RegExp(INLINE_COMMAND.source, "g");
+  for (let m = inline.exec(text); m; m = inline.exec(text)) {
+    const start = m.index + m[0].indexOf(m[1], 1);
+    const verbEnd = start + m[1].length;
+    const args = argumentsLength(m[1], text.slice(verbEnd));
+    if (args > 0) return { start, end: verbEnd + args };
+    inline.lastIndex = m.index + 1;
+  }
+  return null;
+}
+
+/** How much of `text` (what follows `verb` on its line) are the command's arguments; the rest is prose. */
+function argumentsLength(verb: string, text: string): number {
+  if (FREE.test(verb)) return text.length;
+  let current = verb;
+  let fixed = FIXED.test(verb);
+  let pos = 0;
+  let end = 0;
+  let args = 0;
+  let optionsSeen = false;
+  let afterRedirect = false;
+  let expectVerb = false;
+  for (;;) {
+    const at = pos + /^[ \t]*/.exec(text.slice(pos))![0].length;
+    const rest = text.slice(at);
+    if (!rest) return end;
+    let m: RegExpExecArray | null = null;
+    if ((m = TOKEN.chain.exec(rest))) {
+      // `a || b`: the next command is read from its verb on.
+      expectVerb = true;
+      afterRedirect = false;
+    } else if (expectVerb) {
+      m = /^[a-z]+(?=[ \t]|$)/.exec(rest);
+      if (!m || !SHAPED.test(m[0])) return end === 0 ? 0 : text.length;
+      current = m[0];
+      fixed = false;
+      expectVerb = false;
+      optionsSeen = false;
+      args = -1; // the verb itself: its first argument is number 0
+    } else if (fixed) {
+      // A fixed verb takes its known arguments (and a redirection) only: `echo off`, not `echo Evidence is …`.
+      const word = TOKEN.bare.exec(rest);
+      if (current.endsWith("echo") && end === 0 && word && !FIXED_ARGS[current].test(word[0])) return text.length;
+      if (word && FIXED_ARGS[current]?.test(word[0])) m = word;
+      else if ((m = TOKEN.redirect.exec(rest))) afterRedirect = !/&[12]$/.test(m[0]);
+      else if (afterRedirect && (m = TOKEN.bare.exec(rest))) afterRedirect = false;
+      else return end;
+    } else if ((m = TOKEN.quoted.exec(rest))) afterRedirect = false;
+    else if ((m = TOKEN.redirect.exec(rest))) {
+      optionsSeen = true;
+      afterRedirect = !/&[12]$/.test(m[0]);
+    } else if ((m = TOKEN.switch.exec(rest))) {
+      optionsSeen = true;
+      afterRedirect = false;
+    } else if ((m = TOKEN.bare.exec(rest)) && (afterRedirect || (!optionsSeen && bareArgument(current, m[0], args)))) afterRedirect = false;
+    else return end;
+    args++;
+    pos = at + m[0].length;
+    end = pos;
+  }
+}
+
+/**
+ * A bare (unquoted) argument before the first switch: a sub-command (`reg export`, `wevtutil epl`) or
+ * something path- or value-like. Plain words ("dump", "of") are prose: "icacls dump of the folder".
+ */
+function bareArgument(verb: string, word: string, index: number): boolean {
+  if (index === 0 && SUBCOMMAND_VERBS.test(verb) && /^[a-z][a-z-]*$/i.test(word)) return true;
+  return /[\\/%:.=*?$~]/.test(word);
+}

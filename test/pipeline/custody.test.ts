@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +8,7 @@ import { ingestFolder } from "../../src/ingest/ingestFolder.js";
 import { buildReport } from "../../src/pipeline/buildReport.js";
 import { renderJson } from "../../src/report/json.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderHtml } from "../../src/report/html.js";
 import type { Report } from "../../src/report/findings.js";
 
 const sample = path.resolve(__dirname, "..", "..", "samples", "rdp-cert-access-denied");
@@ -72,5 +73,39 @@ describe("chain of custody", () => {
     } finally {
       index.close();
     }
+  });
+
+  describe("an archive read in place", () => {
+    const zipFolder = path.resolve(__dirname, "..", "..", "samples", "caselogs-zip");
+    const zipName = readdirSync(zipFolder).find((f) => f.endsWith(".zip"))!;
+    const zipPath = path.join(zipFolder, zipName);
+    const zipBytes = readFileSync(zipPath);
+    const expected = { path: zipName, size: zipBytes.length, sha256: createHash("sha256").update(zipBytes).digest("hex") };
+
+    it("records the archive's own path, size and SHA-256 next to the hashes of the files inside it", () => {
+      const report = analyze(zipPath);
+      const inside = report.sources.filter((s) => s.path.startsWith(`${zipName}!/`));
+      expect(inside.length).toBeGreaterThan(0);
+      expect(report.archives).toEqual([{ ...expected, entries: inside.length }]);
+      expect(JSON.parse(renderJson(report)).archives).toEqual([{ ...expected, entries: inside.length }]);
+      const md = renderMarkdown(report);
+      const custody = md.slice(md.indexOf("## Chain of custody"));
+      expect(custody).toContain(`| \`${zipName}\` | ${zipBytes.length.toLocaleString("en-US")} bytes`);
+      expect(custody).toContain(`\`${expected.sha256}\``);
+      const html = renderHtml(report);
+      expect(html).toContain(`<td class="path">${zipName}</td>`);
+      expect(html).toContain(`<code class="hash">${expected.sha256}</code>`);
+    });
+
+    it("does the same for a zip inside the evidence folder, and forgets it when the index is re-used for a folder without one", () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-archives-custody-"));
+      temps.push(dir);
+      const db = path.join(dir, "idx.sqlite");
+      const withZip = analyze(zipFolder, db);
+      expect(withZip.archives?.map(({ path, size, sha256 }) => ({ path, size, sha256 }))).toEqual([expected]);
+      const plain = analyze(sample, db);
+      expect(plain.archives).toBeUndefined();
+      expect(JSON.parse(renderJson(plain))).not.toHaveProperty("archives");
+    });
   });
 });

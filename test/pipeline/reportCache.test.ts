@@ -84,6 +84,10 @@ describe("the verdict memoized in the index (analyze --db re-runs)", () => {
       expect(codeFingerprint()).toMatch(/^[0-9a-f]{64}$/);
       expect(reportCacheKey(db, {})).toBe(reportCacheKey(db, {}));
       expect(reportCacheKey(db, {})).not.toBe(reportCacheKey(db, { drive: "F:" }));
+      // The same files read from another place or another archive are another report (custody differs).
+      const before = reportCacheKey(db, {});
+      db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_archives', ?)").run(JSON.stringify([{ path: "a.zip", size: 1, sha256: "00", entries: 1 }]));
+      expect(reportCacheKey(db, {})).not.toBe(before);
     } finally {
       db.close();
     }

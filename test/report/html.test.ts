@@ -296,6 +296,43 @@ describe("renderHtml: Japanese", () => {
   });
 });
 
+describe("renderHtml: chain of custody", () => {
+  const archives = [{ path: "CaseLogs_2026-11-21.zip", size: 123_456, sha256: "ab".repeat(32), entries: 5 }];
+  const folderRow = {
+    path: "(evidence folder)",
+    kind: "folder",
+    encoding: null,
+    size: 0,
+    sha256: "",
+    records: 0,
+    firstEvent: null,
+    lastEvent: null,
+    drive: null,
+    problems: [{ code: "collector.not-found", message: "the collector reports it could not get F:\\Windows\\x.evtx (not found on the disk)", location: "failedLogFiles.log line 2" }],
+  };
+
+  it("lists the archives read in place, with their own size and SHA-256, above the evidence files", () => {
+    const page = renderHtml(caseReport({ archives }));
+    const section = sectionById(page, "sources");
+    const text = visibleText(section);
+    expect(text).toMatch(/Archives read in place\s*Path\s*Size\s*SHA-256\s*Files taken from it\s*CaseLogs_2026-11-21\.zip\s*123,456 bytes \(120\.6 KiB\)\s*(ab){32}\s*5/);
+    expect(section.indexOf('id="archives-heading"')).toBeLessThan(section.indexOf("Windows/System32/winevt/Logs/System.evtx"));
+    expect(visibleText(sectionById(html, "sources"))).not.toContain("Archives read in place");
+  });
+
+  it("translates every column header of the custody tables in Japanese; evidence-derived messages stay as found", () => {
+    const page = renderHtml(caseReport({ lang: "ja", archives, sources: [...caseReport().sources, folderRow] }));
+    const section = sectionById(page, "sources");
+    const headers = [...section.matchAll(/<th scope="col">([^<]*)<\/th>/g)].map((m) => m[1]);
+    expect(headers).toEqual(["パス", "サイズ", "SHA-256", "取り出したファイル数", "パス", "種類", "エンコード", "サイズ", "SHA-256", "レコード数", "期間", "読み取りの問題"]);
+    const text = visibleText(section);
+    expect(text).toContain("読み込んだアーカイブ");
+    expect(text).toContain("(証拠フォルダー)");
+    expect(text).not.toContain("(evidence folder)");
+    expect(text).toContain("collector.not-found (failedLogFiles.log line 2): the collector reports it could not get F:\\Windows\\x.evtx");
+  });
+});
+
 describe("templates", () => {
   const dir = findTemplatesDir();
   const files = ["report.hbs", ...readdirSync(join(dir, "partials")).map((f) => join("partials", f))];

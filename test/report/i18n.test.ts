@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { checkTranslations, labels, langOf, missingTranslations, t, translationTables } from "../../src/report/i18n.js";
+import { windowText } from "../../src/scenarios/lib/text.js";
 
 describe("report chrome translations", () => {
   it("has every key in both English and Japanese, with the same placeholders", () => {
@@ -48,5 +49,13 @@ describe("report chrome translations", () => {
   it("falls back to English for an unknown language", () => {
     expect(langOf("de")).toBe("en");
     expect(langOf("ja")).toBe("ja");
+  });
+});
+
+describe("dates in scenario text", () => {
+  it("writes the recency window's date the Japanese way in Japanese, as the report's own dates are", () => {
+    expect(windowText("ja", "2026-11-20T08:13:12.000Z", 30)).toBe("2026年11月20日 までの 30 日間");
+    expect(windowText("en", "2026-11-20T08:13:12.000Z", 30)).toBe("the 30 days before 2026-11-20");
+    expect(windowText("ja", null, 30)).toBe("直近 30 日間");
   });
 });

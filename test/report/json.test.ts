@@ -132,4 +132,13 @@ describe("renderJson (public JSON contract)", () => {
     expect(parsed.findings).toEqual([]);
     expect(parsed.checked.map((c: { status: string }) => c.status)).toEqual(["healthy", "not-checked"]);
   });
+
+  it("writes the archives read in place after sources, and only when there are any (additive, optional)", () => {
+    const archives = [{ path: "CaseLogs.zip", size: 10, sha256: "ab".repeat(32), entries: 3, extra: "dropped" }];
+    const parsed = JSON.parse(renderJson(caseReport({ archives } as Partial<Report>)));
+    expect(Object.keys(parsed).slice(-2)).toEqual(["sources", "archives"]);
+    expect(parsed.archives).toEqual([{ path: "CaseLogs.zip", size: 10, sha256: "ab".repeat(32), entries: 3 }]);
+    expect(JSON.parse(renderJson(caseReport({ archives: [] }))).archives).toBeUndefined();
+    expect(renderJson(caseReport({ archives: [] }))).toBe(renderJson(caseReport()));
+  });
 });

@@ -9,6 +9,7 @@ import {
   longestRun,
   orderFindings,
   primaryFinding,
+  splitDetail,
   truncate,
   visible,
 } from "../../src/report/text.js";
@@ -91,5 +92,47 @@ describe("finding order", () => {
   it("names no primary cause when every finding is low", () => {
     expect(primaryFinding([tlsLowFinding()])).toBeNull();
     expect(primaryFinding(orderFindings([tlsLowFinding(), certFinding()]))?.scenario).toBe("rdp-cert-machinekeys");
+  });
+});
+
+describe("splitDetail: prose and collect commands in a checked scenario's detail", () => {
+  it("takes a command out of a sentence after a colon and gives the rest back as prose", () => {
+    expect(splitDetail('Services\\Dhcp was not collected: reg export "HKLM\\X\\Dhcp" "%OUT%\\reg\\svc-Dhcp.reg" /y The System log has no SCM start failure.')).toEqual([
+      { kind: "prose", text: "Services\\Dhcp was not collected:" },
+      { kind: "commands", text: 'reg export "HKLM\\X\\Dhcp" "%OUT%\\reg\\svc-Dhcp.reg" /y' },
+      { kind: "prose", text: "The System log has no SCM start failure." },
+    ]);
+  });
+
+  it("joins consecutive command lines into one part and reads redirections and chained commands", () => {
+    const lines = [
+      'reg query "HKLM\\BROKENSYSTEM\\Select" >nul 2>&1 || reg load "HKLM\\BROKENSYSTEM" "%D%:\\Windows\\System32\\config\\SYSTEM"',
+      'icacls "%D%:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys" /t /c > "%OUT%\\acl\\machinekeys.txt" 2>&1',
+      'robocopy "%D%:\\Windows\\System32\\winevt\\Logs" "%OUT%\\logs" "System.evtx" /B /R:0 /W:0 /NP',
+    ];
+    expect(splitDetail(`Collect it:\n${lines.join("\n")}`)).toEqual([
+      { kind: "prose", text: "Collect it:" },
+      { kind: "commands", text: lines.join("\n") },
+    ]);
+  });
+
+  it("does not take sentences for commands", () => {
+    for (const prose of [
+      "The reg export of Control\\Lsa was empty: reg.exe could not read it.",
+      "RDP-Tcp\\PortNumber is the default 3389.",
+      "Set D to the drive letter first.",
+      "Not enough evidence to decide: icacls dump of the MachineKeys folder and its files (/t); MachineGuid missing.",
+      "判定に必要な証拠がありません: icacls dump of the MachineKeys folder and its files (/t)、MachineGuid。",
+      "システム ログに TermService の SCM 開始失敗やクラッシュはありません (2026年11月20日 までの 30 日間)。",
+    ]) {
+      expect(splitDetail(prose)).toEqual([{ kind: "prose", text: prose }]);
+    }
+  });
+
+  it("keeps all of the detail's text", () => {
+    const detail = 'A:\nreg export "a b" c.reg /y\nendlocal B: robocopy "x" "y" f /NP C\n:unload\nD';
+    const parts = splitDetail(detail);
+    expect(parts.map((p) => p.kind)).toEqual(["prose", "commands", "prose", "commands", "prose", "commands", "prose"]);
+    expect(parts.map((p) => p.text).join(" ").replace(/\s+/g, "")).toBe(detail.replace(/\s+/g, ""));
   });
 });

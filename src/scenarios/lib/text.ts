@@ -13,11 +13,17 @@ export function count(lang: Lang, n: number, en: [string, string]): string {
   return lang === "ja" ? `${n} 件` : `${n} ${n === 1 ? en[0] : en[1]}`;
 }
 
-/** The recency window in words, e.g. "the 30 days before 2024-05-01". */
+/** The recency window in words, e.g. "the 30 days before 2024-05-01" / "2024年05月01日 までの 30 日間". */
 export function windowText(lang: Lang, asOf: string | null, days: number): string {
   const day = asOf ? asOf.slice(0, 10) : null;
-  if (lang === "ja") return day ? `${day} までの ${days} 日間` : `直近 ${days} 日間`;
+  if (lang === "ja") return day ? `${jaDate(day)} までの ${days} 日間` : `直近 ${days} 日間`;
   return day ? `the ${days} days before ${day}` : `the last ${days} days`;
+}
+
+/** "2024-05-01" → "2024年05月01日", as the report writes dates (src/report/text.ts formatTime); other text as is. */
+function jaDate(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? `${m[1]}年${m[2]}月${m[3]}日` : day;
 }
 
 /** "Confidence high: <why> (window: …)." / "確度「高」: <why> (判定期間: …)。" */
