@@ -53,6 +53,7 @@ import {
   groupDigits,
   orderFindings,
   primaryFinding,
+  splitDetail,
   truncate,
   visible,
 } from "./text.js";
@@ -415,7 +416,14 @@ function remediationView(r: Remediation, index: number, lang: Lang, L: Record<Me
 function checkedItems(checked: readonly CheckedScenario[], status: CheckedScenario["status"], lang: Lang) {
   return checked
     .filter((c) => c.status === status)
-    .map((c) => ({ title: cell(c.title, lang), scenario: cell(c.scenario, lang), detail: block(c.detail, lang) }));
+    .map((c) => ({
+      title: cell(c.title, lang),
+      scenario: cell(c.scenario, lang),
+      // Prose as text, collection commands as a preformatted block an engineer can copy whole.
+      detail: splitDetail(c.detail ?? "").map((part) =>
+        part.kind === "commands" ? { commands: block(part.text, lang) } : { prose: block(part.text, lang) },
+      ),
+    }));
 }
 
 function timelineView(e: TimelineEntry, lang: Lang) {

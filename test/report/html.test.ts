@@ -144,6 +144,27 @@ describe("renderHtml: layout an engineer reads top to bottom", () => {
     expect(visibleText(sectionById(page, "timeline"))).toContain("No events on the timeline.");
   });
 
+  it("shows a could-not-check detail as prose with its collection commands in their own preformatted block", () => {
+    const page = renderHtml(
+      caseReport({
+        checked: [
+          {
+            scenario: "termservice-not-running",
+            title: "TermService",
+            status: "not-checked",
+            detail: "Services\\TermService was not collected: reg query \"HKLM\\BROKENSYSTEM\\ControlSet001\\Services\\TermService\" /s > \"%OUT%\\termservice.txt\" The System log has no SCM events either.",
+          },
+        ],
+      }),
+    );
+    const checked = sectionById(page, "checked");
+    const blocks = [...checked.matchAll(/<pre class="collect"><code>([\s\S]*?)<\/code><\/pre>/g)].map((m) => decodeEntities(m[1]));
+    expect(blocks).toEqual(['reg query "HKLM\\BROKENSYSTEM\\ControlSet001\\Services\\TermService" /s > "%OUT%\\termservice.txt"']);
+    const prose = [...checked.matchAll(/<p>([\s\S]*?)<\/p>/g)].map((m) => decodeEntities(m[1]));
+    expect(prose).toContain("Services\\TermService was not collected:");
+    expect(prose).toContain("The System log has no SCM events either.");
+  });
+
   it("renders the same bytes for the same report", () => {
     expect(renderHtml(caseReport())).toBe(html);
   });
