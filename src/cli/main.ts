@@ -202,7 +202,10 @@ export function buildProgram(): Command {
     .option("--lang <lang>", "en or ja", "en")
     .action(async (id: string, opts: { lang: string }) => {
       const lang = parseLang(opts.lang);
-      const { SCENARIOS } = await import("../scenarios/index.js");
+      const [{ SCENARIOS }, { collectionScriptFor }] = await Promise.all([
+        import("../scenarios/index.js"),
+        import("../scenarios/lib/collect.js"),
+      ]);
       const s = SCENARIOS.find((x) => x.id === id);
       if (!s) throw new UsageError(`unknown scenario ${id}; known: ${SCENARIOS.map((x) => x.id).join(", ")}`);
       const out = [
@@ -210,8 +213,13 @@ export function buildProgram(): Command {
         "",
         s.text[lang].checks,
         "",
-        lang === "ja" ? "必要な証拠と収集コマンド (レスキュー VM、管理者のコマンド プロンプト、D = 接続したディスクのドライブ文字):" : "Evidence it needs, and how to collect it (rescue VM, elevated cmd, D = drive letter of the attached disk):",
-        ...s.needs.flatMap((n) => [`  - [${n.kind}] ${n.description}: ${n.path}`, ...n.collect.split("\n").map((l) => `      ${l}`)]),
+        lang === "ja" ? "必要な証拠:" : "Evidence it needs:",
+        ...s.needs.map((n) => `  - [${n.kind}] ${n.description}: ${n.path}`),
+        "",
+        lang === "ja"
+          ? "収集スクリプト (.cmd ファイルとして保存し、レスキュー VM の管理者コマンド プロンプトで実行。先に D を接続したディスクのドライブ文字に):"
+          : "Collection script (save as a .cmd file and run it on the rescue VM in an elevated Command Prompt; set D to the attached disk's drive letter first):",
+        ...collectionScriptFor(s.needs).split("\n").map((l) => `    ${l}`),
         "",
         `${lang === "ja" ? "サンプル" : "Samples"}: ${s.samples.map((x) => "samples/" + x).join(", ")}`,
         "",

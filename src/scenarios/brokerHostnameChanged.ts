@@ -13,7 +13,7 @@ import { COLLECT, missingEvidenceText } from "./lib/collect.js";
 import { sentences } from "./lib/configRegistry.js";
 import { CHANNEL, LOG_FILE, PROVIDER, fieldValues, splitByWindow, windowedEventEvidence } from "./lib/events.js";
 import { eventLogNeed, registryNeed, systemLogNeed } from "./lib/needs.js";
-import { KEY, collectedUnder, dwordValue, registryEvidence } from "./lib/registry.js";
+import { KEY, collectedUnder, dwordValue, keyCollected, registryEvidence } from "./lib/registry.js";
 import { hostLabel, registryNames, renamesInLogs, renamesInRegistry, type LoggedRename, type RegistryRename } from "./lib/hostnames.js";
 import { onlineScript } from "./lib/remediation.js";
 import { finding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
@@ -108,7 +108,8 @@ function brokerRole(ctx: ScenarioContext, seen: Observed): Role {
     out.push(registryEvidence(component, "RDS-Connection-Broker"));
   }
   if (present) return { state: "present", evidence: out };
-  const looked = collectedUnder(ev, KEY.services) || collectedUnder(ev, KEY.serverComponentCache);
+  // Absent only when Services or the component cache was collected whole (a dump of one service says nothing of Tssdis).
+  const looked = keyCollected(ev, KEY.services) || keyCollected(ev, KEY.serverComponentCache);
   return { state: looked ? "absent" : "unknown", evidence: out };
 }
 
@@ -215,8 +216,20 @@ function detect(ctx: ScenarioContext): ScenarioResult {
 
 function quiet(ctx: ScenarioContext, facts: Facts, renames: Renames | null): ScenarioResult {
   const { evidence, lang } = ctx;
-  if (evidence.newestEventTime() === null && !evidence.hasRegistryUnder("HKLM\\SYSTEM")) {
-    return notChecked(missingEvidenceText(lang, [NEED_BROKER_LOG, NEED_BROKER_CLIENT_LOG, NEED_COMPUTER_NAME]));
+  // Healthy needs either the role shown absent (then §3.3 says "not this scenario"), or the broker's own
+  // logs collected without 2056/1296. Without both, "no 2056/1296" only means the logs were not there.
+  if (facts.role !== "absent" && !facts.brokerLogsCollected) {
+    const ja = lang === "ja";
+    return notChecked(
+      (facts.role === "present"
+        ? ja
+          ? "RD 接続ブローカーの役割がありますが、SessionBroker のログが収集されていないため、2056/1296 がないことを確認できません。"
+          : "The RD Connection Broker role is present, but its SessionBroker logs were not collected, so the absence of 2056/1296 means nothing. "
+        : ja
+          ? "RD 接続ブローカーの役割の有無 (Services\\Tssdis、ServerComponentCache) も SessionBroker のログも収集されていません。"
+          : "Neither the RD Connection Broker role (Services\\Tssdis, ServerComponentCache) nor its SessionBroker logs were collected. ") +
+        missingEvidenceText(lang, facts.role === "present" ? [NEED_BROKER_LOG, NEED_BROKER_CLIENT_LOG] : [NEED_ROLE, NEED_BROKER_LOG, NEED_BROKER_CLIENT_LOG]),
+    );
   }
   const role =
     facts.role === "absent"

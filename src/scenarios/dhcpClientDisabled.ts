@@ -165,14 +165,28 @@ function detect(ctx: ScenarioContext): ScenarioResult {
 
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const { lang, evidence } = ctx;
+  const ja = lang === "ja";
   const hasLog = evidence.hasChannel(CHANNEL.system);
-  if (!f.dhcp.collected && !hasLog) return notChecked(missingEvidenceText(lang, [NEED_DHCP, NEED_SYSTEM_LOG]));
-  return healthy(
-    sentences(lang, [
-      serviceDetail(lang, "DHCP Client", f.dhcp, NEED_DHCP),
-      hasLog && (lang === "ja" ? "システム ログに DHCP Client の SCM 開始失敗はありません。" : "The System log has no SCM start failure of the DHCP Client."),
-    ]),
-  );
+  const logSentence = ja ? "システム ログに DHCP Client の SCM 開始失敗はありません。" : "The System log has no SCM start failure of the DHCP Client.";
+  // Healthy needs the service key (a disabled service logs nothing at boot) and the System log (start failures).
+  if (!f.dhcp.collected || !hasLog) {
+    return notChecked(
+      sentences(lang, [
+        f.dhcp.collected
+          ? serviceDetail(lang, "DHCP Client", f.dhcp, NEED_DHCP)
+          : ja
+            ? "Services\\Dhcp が収集されていないため、無効化 (Start = 4) を否定できません。"
+            : "Services\\Dhcp was not collected, so a disabled DHCP Client (Start = 4) cannot be ruled out.",
+        hasLog
+          ? logSentence
+          : ja
+            ? "システム ログが収集されていないため、開始失敗を否定できません。"
+            : "The System log was not collected, so start failures cannot be ruled out.",
+        missingEvidenceText(lang, [...(f.dhcp.collected ? [] : [NEED_DHCP]), ...(hasLog ? [] : [NEED_SYSTEM_LOG])]),
+      ]),
+    );
+  }
+  return healthy(sentences(lang, [serviceDetail(lang, "DHCP Client", f.dhcp, NEED_DHCP), logSentence]));
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────

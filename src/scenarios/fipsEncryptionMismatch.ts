@@ -15,7 +15,7 @@ import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, configConfidenceSentence, dwordAt, groupPolicyNote, policyFirstDword, policyFirstEvidence, sentences, valueDetail, valueSentence, type PolicyFirstDword } from "./lib/configRegistry.js";
 import { lsaNeed, terminalServerNeed } from "./lib/needs.js";
-import { collectedUnder, registryEvidence } from "./lib/registry.js";
+import { keyCollected, registryEvidence } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
 import type { Bilingual } from "./lib/text.js";
@@ -112,16 +112,35 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   });
 }
 
+/**
+ * Healthy needs both settings read (either alone is a finding, §5.6): Control\Lsa (FIPSAlgorithmPolicy),
+ * and MinEncryptionLevel from the policy when it sets one, else from RDP-Tcp with SOFTWARE\Policies
+ * collected to show that no policy sets it. Anything short of that is "not checked".
+ */
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const { lang, evidence } = ctx;
-  const lsaCollected = collectedUnder(evidence, CONFIG_KEY.lsa);
-  if (!lsaCollected && f.level.value === null) return notChecked(missingEvidenceText(lang, [NEED_LSA, NEED_TERMINAL_SERVER]));
-  return healthy(
-    sentences(lang, [
-      valueDetail(lang, f.fips.stored, lsaCollected, { en: "FIPS algorithms are not enforced (no value).", ja: "FIPS アルゴリズムは強制されていません (値なし)。" }, { what: "Control\\Lsa", need: NEED_LSA }),
-      f.level.stored && valueSentence(lang, f.level.stored, f.level.fromPolicy),
-    ]),
-  );
+  const ja = lang === "ja";
+  const lsaCollected = f.fips.value !== null || keyCollected(evidence, CONFIG_KEY.lsa);
+  const levelKnown = f.level.fromPolicy || (keyCollected(evidence, CONFIG_KEY.rdpTcp) && keyCollected(evidence, CONFIG_KEY.tsPolicy));
+  const read = [
+    lsaCollected && valueDetail(lang, f.fips.stored, true, { en: "FIPS algorithms are not enforced (no value).", ja: "FIPS アルゴリズムは強制されていません (値なし)。" }, { what: "Control\\Lsa", need: NEED_LSA }),
+    f.level.stored ? valueSentence(lang, f.level.stored, f.level.fromPolicy) : levelKnown && (ja ? "MinEncryptionLevel は RDP-Tcp にもポリシーにも設定されていません (FIPS ではありません)。" : "MinEncryptionLevel is set neither in RDP-Tcp nor by policy (not FIPS)."),
+  ];
+  if (!lsaCollected || !levelKnown) {
+    const missing = [...(lsaCollected ? [] : [NEED_LSA]), ...(levelKnown ? [] : [NEED_TERMINAL_SERVER])];
+    return notChecked(
+      sentences(lang, [
+        ...read,
+        !lsaCollected && (ja ? "Control\\Lsa が収集されていないため、FIPS の強制を否定できません。" : "Control\\Lsa was not collected, so enforced FIPS algorithms cannot be ruled out."),
+        !levelKnown &&
+          (ja
+            ? "RDP-Tcp と Terminal Services ポリシーの両方が収集されていないため、MinEncryptionLevel = 4 を否定できません。"
+            : "RDP-Tcp and the Terminal Services policy were not both collected, so MinEncryptionLevel = 4 cannot be ruled out."),
+        missingEvidenceText(lang, missing),
+      ]),
+    );
+  }
+  return healthy(sentences(lang, read));
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────

@@ -30,7 +30,7 @@ import {
   type ProfileVerdict,
 } from "./lib/firewall.js";
 import { firewallNeed, firewallPolicyNeed, terminalServerNeed } from "./lib/needs.js";
-import { registryEvidence, registrySourceOf } from "./lib/registry.js";
+import { keyCollected, registryEvidence, registrySourceOf } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked } from "./lib/results.js";
 import { list, type Bilingual } from "./lib/text.js";
@@ -111,7 +111,8 @@ function restsOnPolicy(f: Facts): boolean {
 function detect(ctx: ScenarioContext): ScenarioResult {
   const { evidence, lang } = ctx;
   const ja = lang === "ja";
-  const port = dwordAt(evidence, CONFIG_KEY.rdpTcp, "PortNumber").value ?? DEFAULT_RDP_PORT;
+  const portValue = dwordAt(evidence, CONFIG_KEY.rdpTcp, "PortNumber").value;
+  const port = portValue ?? DEFAULT_RDP_PORT;
   const firewall = analyzeFirewall(evidence, port);
   if (!firewall.collected) return notChecked(missingEvidenceText(lang, [NEED_FIREWALL, NEED_FIREWALL_POLICY]));
   const enabled = firewall.profiles.filter((p) => p.enabled);
@@ -129,7 +130,7 @@ function detect(ctx: ScenarioContext): ScenarioResult {
       );
     }
   }
-  if (!blocking.length) return quiet(ctx, facts);
+  if (!blocking.length) return quiet(ctx, facts, portValue !== null);
 
   const subCause = subCauseOf(facts);
   const all = blocking.length === enabled.length;
@@ -152,9 +153,15 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   });
 }
 
-function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
-  const { lang } = ctx;
+/**
+ * Healthy needs what could block RDP read on every profile: the firewall policy (it wins) collected, the
+ * local store collected unless the policy turns the firewall off everywhere, the rules when a profile is
+ * on, and RDP-Tcp\PortNumber when a port-specific Allow rule is what admits RDP.
+ */
+function quiet(ctx: ScenarioContext, f: Facts, portKnown: boolean): ScenarioResult {
+  const { lang, evidence } = ctx;
   const ja = lang === "ja";
+  const observed = ja ? `ポート ${f.port} に対するゲストのファイアウォール: ${profileObservations(lang, f.firewall)}。` : `Guest firewall for port ${f.port}: ${profileObservations(lang, f.firewall)}.`;
   const unknown = f.enabled.filter((p) => p.admission === "unknown");
   if (unknown.length) {
     return notChecked(
@@ -164,13 +171,37 @@ function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
         missingEvidenceText(lang, [NEED_FIREWALL]),
     );
   }
+  const policyKnown = keyCollected(evidence, CONFIG_KEY.firewallGpo);
+  const offByPolicy = f.firewall.profiles.every((p) => p.admission === "firewall-off" && p.settings.some((s) => /^EnableFirewall$/i.test(s.name) && s.key.toUpperCase().startsWith("HKLM\\SOFTWARE\\")));
+  const localKnown = keyCollected(evidence, CONFIG_KEY.firewallPolicy) || offByPolicy;
+  const portNeeded = !portKnown && f.enabled.some((p) => p.admission === "allowed");
+  if (!policyKnown || !localKnown || portNeeded) {
+    return notChecked(
+      sentences(lang, [
+        observed,
+        !policyKnown &&
+          (ja
+            ? "ファイアウォールのグループ ポリシー (ローカル設定より優先) が収集されていないため、ポリシーによるブロックを否定できません。"
+            : "The Windows Firewall Group Policy (it wins over the local settings) was not collected, so a policy that blocks RDP cannot be ruled out."),
+        !localKnown &&
+          (ja
+            ? "ローカルのファイアウォール設定 (SharedAccess) が収集されていないため、ローカルの規則によるブロックを否定できません。"
+            : "The local firewall store (SharedAccess) was not collected, so a local rule that blocks RDP cannot be ruled out."),
+        portNeeded &&
+          (ja
+            ? `RDP-Tcp の PortNumber が収集されていないため、許可規則が RDP の実際のポートを含むか確認できません (${DEFAULT_RDP_PORT} を仮定)。`
+            : `RDP-Tcp\\PortNumber was not collected, so whether the Allow rules cover the port RDP really listens on cannot be told (${DEFAULT_RDP_PORT} assumed).`),
+        missingEvidenceText(lang, [...(localKnown ? [] : [NEED_FIREWALL]), ...(policyKnown ? [] : [NEED_FIREWALL_POLICY]), ...(portNeeded ? [NEED_RDP_TCP] : [])]),
+      ]),
+    );
+  }
   const problems = f.firewall.rdpRules.map((r) => ({ r, problem: rdpRuleProblem(r, f.port) })).filter((x) => x.problem !== null);
   const note = problems.length
     ? ja
       ? ` 既定の ${RDP_RULE_NAME} 規則は ${problems.map((p) => p.problem).join("、")} ですが、他の規則または設定で RDP は許可されています。`
       : ` The built-in ${RDP_RULE_NAME} rule is ${problems.map((p) => p.problem).join(", ")}, but other rules or settings admit RDP.`
     : "";
-  return healthy((ja ? `ポート ${f.port} に対するゲストのファイアウォール: ${profileObservations(lang, f.firewall)}。` : `Guest firewall for port ${f.port}: ${profileObservations(lang, f.firewall)}.`) + note);
+  return healthy(observed + note);
 }
 
 function uniqueRules(rules: FirewallRule[]): FirewallRule[] {

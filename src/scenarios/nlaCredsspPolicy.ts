@@ -20,7 +20,7 @@ import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, configConfidenceSentence, dwordAt, policyFirstDword, sentences, valueDetail, type PolicyFirstDword } from "./lib/configRegistry.js";
 import { lsaNeed, registryNeed, terminalServerNeed } from "./lib/needs.js";
-import { collectedUnder, registryEvidence } from "./lib/registry.js";
+import { keyCollected, registryEvidence } from "./lib/registry.js";
 import { offlineAndOnline, offlineFirst } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type ConfigDecisionRule } from "./lib/results.js";
 import type { Bilingual } from "./lib/text.js";
@@ -124,22 +124,52 @@ function detect(ctx: ScenarioContext): ScenarioResult {
 function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   const { lang, evidence } = ctx;
   const ja = lang === "ja";
-  const lsaCollected = collectedUnder(evidence, CONFIG_KEY.lsa);
-  const credSspCollected = collectedUnder(evidence, CONFIG_KEY.policiesSystem);
-  if (!lsaCollected && !credSspCollected) return notChecked(missingEvidenceText(lang, [NEED_LSA, NEED_CREDSSP]));
+  const lsaCollected = keyCollected(evidence, CONFIG_KEY.lsa);
+  const credSspCollected = keyCollected(evidence, CONFIG_KEY.credSspParameters);
+  // NLA is known to be off when the policy says so, or RDP-Tcp says so and no policy can say otherwise.
+  const nlaPolicyKnown = f.nla.fromPolicy || keyCollected(evidence, CONFIG_KEY.tsPolicy);
+  const nlaOff = f.nla.value === 0 && nlaPolicyKnown;
+  // Healthy needs both rules of §5.5 cleared: AllowEncryptionOracle read (Policies\System collected), and
+  // disabledomaincreds read and not 1, or NLA known to be off (then disabledomaincreds does not matter).
+  const domainCredsCleared = nlaOff || (lsaCollected && f.domainCreds.value !== 1);
   const nla = f.nla.value === null ? (ja ? "不明" : "unknown") : f.nla.value === 1 ? (ja ? "必須" : "required") : ja ? "不要" : "not required";
-  return healthy(
-    sentences(lang, [
-      ja ? `NLA: ${nla}。` : `NLA: ${nla}.`,
-      valueDetail(lang, f.domainCreds.stored, lsaCollected, { en: "disabledomaincreds is not set (domain credentials allowed).", ja: "disabledomaincreds は設定されていません (ドメインの資格情報は許可)。" }, { what: "Control\\Lsa", need: NEED_LSA }),
-      f.domainCreds.value === 1 && (ja ? "NLA が不要なため、この設定で RDP が拒否されることはありません。" : "NLA is not required, so this does not block RDP."),
-      valueDetail(lang, f.oracle.stored, credSspCollected, { en: "AllowEncryptionOracle is not set (Mitigated, the default).", ja: "AllowEncryptionOracle は設定されていません (既定の Mitigated)。" }, { what: "Policies\\System", need: NEED_CREDSSP }),
-      f.oracle.value === 2 &&
-        (ja
-          ? "AllowEncryptionOracle = 2 (Vulnerable) は RDP を妨げませんが、CVE-2018-0886 の対策を無効にしています。1 に戻すことを検討してください。"
-          : "AllowEncryptionOracle = 2 (Vulnerable) does not block RDP but turns off the CVE-2018-0886 protection: consider setting it back to 1."),
-    ]),
-  );
+  const read = [
+    ja ? `NLA: ${nla}。` : `NLA: ${nla}.`,
+    lsaCollected && valueDetail(lang, f.domainCreds.stored, true, { en: "disabledomaincreds is not set (domain credentials allowed).", ja: "disabledomaincreds は設定されていません (ドメインの資格情報は許可)。" }, { what: "Control\\Lsa", need: NEED_LSA }),
+    f.domainCreds.value === 1 && nlaOff && (ja ? "NLA が不要なため、この設定で RDP が拒否されることはありません。" : "NLA is not required, so this does not block RDP."),
+    credSspCollected && valueDetail(lang, f.oracle.stored, true, { en: "AllowEncryptionOracle is not set (Mitigated, the default).", ja: "AllowEncryptionOracle は設定されていません (既定の Mitigated)。" }, { what: "Policies\\System", need: NEED_CREDSSP }),
+    f.oracle.value === 2 &&
+      (ja
+        ? "AllowEncryptionOracle = 2 (Vulnerable) は RDP を妨げませんが、CVE-2018-0886 の対策を無効にしています。1 に戻すことを検討してください。"
+        : "AllowEncryptionOracle = 2 (Vulnerable) does not block RDP but turns off the CVE-2018-0886 protection: consider setting it back to 1."),
+  ];
+  if (!credSspCollected || !domainCredsCleared) {
+    const missing = [
+      ...(domainCredsCleared || lsaCollected ? [] : [NEED_LSA]),
+      ...(credSspCollected ? [] : [NEED_CREDSSP]),
+      // disabledomaincreds = 1 with NLA off locally: only the Terminal Services policy can still turn NLA on.
+      ...(!domainCredsCleared && lsaCollected ? [NEED_TERMINAL_SERVER] : []),
+    ];
+    return notChecked(
+      sentences(lang, [
+        ...read,
+        !domainCredsCleared &&
+          (lsaCollected
+            ? ja
+              ? "disabledomaincreds = 1 ですが、NLA が不要であることを確認できません (Terminal Services ポリシーが収集されていません)。"
+              : "disabledomaincreds = 1, and NLA cannot be confirmed off (the Terminal Services policy was not collected)."
+            : ja
+              ? "Control\\Lsa が収集されていないため、disabledomaincreds = 1 を否定できません。"
+              : "Control\\Lsa was not collected, so disabledomaincreds = 1 cannot be ruled out."),
+        !credSspCollected &&
+          (ja
+            ? "Policies\\System が収集されていないため、AllowEncryptionOracle = 0 を否定できません。"
+            : "Policies\\System was not collected, so AllowEncryptionOracle = 0 cannot be ruled out."),
+        missingEvidenceText(lang, missing),
+      ]),
+    );
+  }
+  return healthy(sentences(lang, read));
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────

@@ -174,12 +174,13 @@ function detect(ctx: ScenarioContext): ScenarioResult {
 
   const why = rule.why(facts, lang);
   const shown = facts.decisive ?? (security.staleBurst ? { ...security, burst: security.staleBurst } : { ...rdpCoreTs, burst: rdpCoreTs.staleBurst });
+  const remediation = remediationFor(ctx, shown.burst!);
   return finding(RDP_BRUTE_FORCE, { confidence: rule.confidence, subCause: rule.subCause, why }, {
     title: TITLE[rule.subCause][lang],
     cause: causeText(lang, rule.subCause, shown.burst!, shown.kind),
-    explanation: explanationText(ctx, rule.confidence, why, facts),
+    explanation: explanationText(ctx, rule.confidence, why, facts, remediation.length > 0),
     evidence: collectEvidence(ctx, shown.burst!, shown.kind, facts),
-    remediation: remediationFor(ctx, shown.burst!),
+    remediation,
   });
 }
 
@@ -227,7 +228,7 @@ function causeText(lang: Lang, subCause: SubCause, burst: Burst, kind: Source["k
     : `The RDP port is open to the Internet and under a password-guessing attack (${base}), which can contribute to failed connections.`;
 }
 
-function explanationText(ctx: ScenarioContext, confidence: Confidence, why: string, f: Facts): string {
+function explanationText(ctx: ScenarioContext, confidence: Confidence, why: string, f: Facts, stopgapScript: boolean): string {
   const { lang } = ctx;
   const ja = lang === "ja";
   return sentences(lang, [
@@ -236,8 +237,12 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
       : "During an attack the listener's connection slots and LSASS are busy, so legitimate connections time out or the account gets locked out. It is rarely the only cause: read the other findings too.",
     windowedConfidenceSentence(ctx, confidence, why),
     ja
-      ? "レジストリの修正はありません。NSG の受信規則で RDP の送信元を自分のアドレスに限定するか、Just-In-Time VM アクセスまたは Azure Bastion を使ってください。ゲストのファイアウォールで送信元をブロックするスクリプトは応急処置です (攻撃元のアドレスは変わります)。"
-      : "There is no registry fix. Restrict the NSG inbound rule for RDP to your own address, or use Just-in-time VM access or Azure Bastion. The script that blocks the sources in the guest firewall is a stopgap: attackers rotate addresses.",
+      ? "オフライン (レスキュー VM) の修正スクリプトはありません。攻撃はネットワーク経由で届き、ディスク上にそれを許している設定も止められる設定もないためです (レジストリの修正はなく、アカウント ロックアウト ポリシーは稼働中の VM またはグループ ポリシーで設定するものです)。修正は VM の外側にあります: NSG の受信規則で RDP の送信元を自分のアドレスに限定するか、Just-In-Time VM アクセスまたは Azure Bastion を使ってください。"
+      : "There is no offline (rescue VM) fix, hence no offline script: the attack arrives over the network, and nothing on the disk lets it in or would stop it (no registry value; the account lockout policy is set on the running VM or by Group Policy). The fix is outside the VM: restrict the NSG inbound rule for RDP to your own address, or use Just-in-time VM access or Azure Bastion.",
+    stopgapScript &&
+      (ja
+        ? "ゲストのファイアウォールで送信元をブロックするオンラインのスクリプトは応急処置です (攻撃元のアドレスは変わります)。"
+        : "The online script that blocks the sources in the guest firewall is a stopgap: attackers rotate addresses."),
     f.decisive?.kind === "rdpcorets" &&
       (ja
         ? "セキュリティ ログに 4625 がないため、RdpCoreTS 140 で数えました (アカウント名はありません)。"
@@ -282,8 +287,9 @@ function collectEvidence(ctx: ScenarioContext, burst: Burst, kind: Source["kind"
 }
 
 // ── Remediation ──────────────────────────────────────────────────────────────────────────────────
-// No offline script: the attack comes over the network and no registry value stops it; the fix is the
-// NSG (restrict the source, JIT, Bastion), outside the disk.
+// No offline script (scenarios.md §5.10: "No registry fix"), and the finding says why: the attack comes
+// over the network, nothing on the disk admits or stops it, and the account lockout policy is a running-VM
+// or Group Policy setting; the fix is the NSG (restrict the source, JIT, Bastion), outside the disk.
 // block-sources (online): a stopgap guest-firewall rule blocking the top public source addresses on the
 // RDP port; it shows the account lockout policy but does not change it (a lockout threshold lets the
 // attacker lock the real user out).

@@ -8,11 +8,11 @@
 
 import type { StoredEvent } from "../store/evidence.js";
 import type { AclEvidence, Confidence, Evidence, Remediation } from "../report/findings.js";
-import type { EvidenceNeed, Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
+import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import type { CertStatusSubCause } from "./data/statusCodes.js";
 import { COLLECT, missingEvidenceText } from "./lib/collect.js";
 import { CHANNEL, LOG_FILE, PROVIDER, eventEvidence, fieldValue, near, newest, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
-import { certificateStoresNeed, eventLogNeed, registryNeed, systemLogNeed } from "./lib/needs.js";
+import { aclNeed, certificateStoresNeed, eventLogNeed, registryNeed, systemLogNeed } from "./lib/needs.js";
 import { KEY, machineGuid, registryEvidence, stringValue } from "./lib/registry.js";
 import { analyzeMachineKeysAcl, type MachineKeysAclAnalysis } from "./lib/machineKeysAcl.js";
 import { ACL_FAULT_TEXT, type AclFault } from "./lib/acl.js";
@@ -52,13 +52,12 @@ const text: Scenario["text"] = {
 // ── Evidence it needs (rescue VM, disk on %D%) ───────────────────────────────────────────────────
 
 const NEED_SYSTEM_LOG = systemLogNeed("RemoteConnectionManager 1057/1058, Schannel 36870/36872");
-const NEED_MACHINEKEYS_ACL: EvidenceNeed = {
-  id: "machinekeys-acl",
-  kind: "acl",
-  description: "icacls dump of the MachineKeys folder and its files (/t)",
-  path: "ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys",
-  collect: COLLECT.machineKeysAcl,
-};
+const NEED_MACHINEKEYS_ACL = aclNeed(
+  "machinekeys-acl",
+  "icacls dump of the MachineKeys folder and its files (/t)",
+  "ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys",
+  COLLECT.machineKeysAcl,
+);
 const NEED_CRYPTOGRAPHY = registryNeed("machine-guid", "MachineGuid, which names the live key container file", KEY.cryptography, COLLECT.cryptography);
 const NEED_CERT_STORES = certificateStoresNeed("machine certificate stores (Remote Desktop, MY)");
 const NEED_RDP_CORE_TS = eventLogNeed("rdpcorets-log", LOG_FILE.rdpCoreTs, "RdpCoreTS operational log (131: connection times, to pair with 36870)");
@@ -242,9 +241,17 @@ function quiet(ctx: ScenarioContext, seen: Observed, acl: MachineKeysAclAnalysis
   const { evidence, lang } = ctx;
   const ja = lang === "ja";
   const hasLog = evidence.hasChannel(CHANNEL.system);
+  // Healthy needs both halves of §1.5: the System log (1057/1058 with a clean ACL are still medium) and an
+  // ACL dump of the folder and its files (/t) with the MachineGuid that names the live container (an ACL
+  // fault on it is medium without any event). Anything missing is "not checked", with what was read.
+  const missing = [
+    ...(hasLog ? [] : [NEED_SYSTEM_LOG]),
+    ...(acl.collected && acl.listsFiles ? [] : [NEED_MACHINEKEYS_ACL]),
+    ...(acl.liveKeyName ? [] : [NEED_CRYPTOGRAPHY]),
+  ];
   const parts: string[] = [];
   if (!hasLog && !acl.collected) {
-    parts.push(missingEvidenceText(lang, [NEED_SYSTEM_LOG, NEED_MACHINEKEYS_ACL]));
+    parts.push(missingEvidenceText(lang, missing));
   } else {
     parts.push(
       hasLog
@@ -253,6 +260,8 @@ function quiet(ctx: ScenarioContext, seen: Observed, acl: MachineKeysAclAnalysis
     );
     if (!acl.collected) {
       parts.push(ja ? "MachineKeys の ACL ダンプは収集されていません。" : "No MachineKeys ACL dump was collected.");
+    } else if (!acl.listsFiles) {
+      parts.push(ja ? "MachineKeys の ACL ダンプにファイルが含まれていません (icacls /t が必要です)。" : "The MachineKeys ACL dump lists no files (it needs icacls /t).");
     } else {
       parts.push(
         acl.folderIsDefault
@@ -282,8 +291,14 @@ function quiet(ctx: ScenarioContext, seen: Observed, acl: MachineKeysAclAnalysis
         : `${count(lang, seen.client36870.length, ["client-side Schannel 36870 (Type=client) is", "client-side Schannel 36870s (Type=client) are"])} outbound TLS noise, not the listener.`,
     );
   }
+  if (missing.length && (hasLog || acl.collected)) {
+    if (acl.collected && acl.listsFiles && !acl.liveKeyName) {
+      parts.push(ja ? "MachineGuid がないため、使用中のキー コンテナーを特定できません。" : "Without the MachineGuid the live key container cannot be told apart from leftovers.");
+    }
+    parts.push(missingEvidenceText(lang, missing));
+  }
   const detail = parts.join(ja ? "" : " ");
-  return !hasLog && !acl.collected ? notChecked(detail) : healthy(detail);
+  return missing.length ? notChecked(detail) : healthy(detail);
 }
 
 // ── What the finding says ────────────────────────────────────────────────────────────────────────
@@ -343,8 +358,8 @@ function explanationText(ctx: ScenarioContext, rule: Rule, facts: Facts, acl: Ma
   if (acl.collected && !acl.liveKeyName) {
     out.push(
       lang === "ja"
-        ? `MachineGuid がないため使用中のコンテナーを特定できません: ${NEED_CRYPTOGRAPHY.collect}`
-        : `MachineGuid is missing, so the live container cannot be told apart from leftovers: ${NEED_CRYPTOGRAPHY.collect}`,
+        ? `MachineGuid がないため使用中のコンテナーを特定できません。収集スクリプト:\n${NEED_CRYPTOGRAPHY.collect}`
+        : `MachineGuid is missing, so the live container cannot be told apart from leftovers. This script collects it:\n${NEED_CRYPTOGRAPHY.collect}`,
     );
   }
   return out.join(lang === "ja" ? "" : " ");

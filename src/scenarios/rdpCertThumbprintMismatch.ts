@@ -12,9 +12,9 @@ import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { sentences } from "./lib/configRegistry.js";
-import { PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { CHANNEL, PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
 import { NEED_SELECT_FOR_FIX, certificateStoresNeed, systemLogNeed, terminalServerNeed } from "./lib/needs.js";
-import { KEY, collectedUnder, registryEvidence } from "./lib/registry.js";
+import { KEY, keyCollected, registryEvidence } from "./lib/registry.js";
 import { pinnedCertificate, type PinnedCertificate } from "./lib/certificateStore.js";
 import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
 import { finding, healthy, notChecked } from "./lib/results.js";
@@ -111,7 +111,8 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   const events = splitByWindow(evidence.events({ providers: [PROVIDER.rcm], ids: PIN_EVENTS }), ctx);
 
   if (!pin) {
-    if (!collectedUnder(evidence, KEY.terminalServer)) return notChecked(missingEvidenceText(lang, [NEED_RDP_TCP]));
+    // "Not set" means something only when RDP-Tcp was collected whole.
+    if (!keyCollected(evidence, KEY.rdpTcp)) return notChecked(missingEvidenceText(lang, [NEED_RDP_TCP]));
     return healthy(
       lang === "ja"
         ? "SSLCertificateSHA1Hash は設定されていません。RDP は自己署名証明書を使用しています (Windows の既定)。"
@@ -120,6 +121,15 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   }
   if (pin.thumbprint !== null && pin.foundIn === "unknown") return notChecked(missingEvidenceText(lang, [NEED_CERT_STORES]));
   const verdict = decide(pin, events.recent, events.stale);
+  if (!verdict && !evidence.hasChannel(CHANNEL.system)) {
+    // The certificate is there; only RCM 1055 would show its key unreadable by the service.
+    return notChecked(
+      (lang === "ja"
+        ? `固定された証明書 ${pin.thumbprint} は ${pin.foundIn} ストアに存在しますが、システム ログが収集されていないため、秘密キーを読み取れない状態 (RCM 1055) を否定できません。`
+        : `The pinned certificate ${pin.thumbprint} is in the ${pin.foundIn} store, but the System log was not collected, so an unreadable private key (RCM 1055) cannot be ruled out. `) +
+        missingEvidenceText(lang, [NEED_SYSTEM_LOG]),
+    );
+  }
   if (!verdict) {
     return healthy(
       lang === "ja"

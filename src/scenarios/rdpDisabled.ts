@@ -12,9 +12,9 @@ import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
 import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
-import { CONFIG_KEY, configConfidenceSentence, describeValue, groupPolicyNote, policiesCollected, policyFirstDword, policyFirstEvidence, sentences, type PolicyFirstDword } from "./lib/configRegistry.js";
+import { CONFIG_KEY, configConfidenceSentence, describeValue, groupPolicyNote, policyFirstDword, policyFirstEvidence, sentences, type PolicyFirstDword } from "./lib/configRegistry.js";
 import { registryNeed, terminalServerNeed } from "./lib/needs.js";
-import { collectedUnder } from "./lib/registry.js";
+import { keyCollected } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
 import type { Bilingual } from "./lib/text.js";
@@ -101,11 +101,21 @@ function detect(ctx: ScenarioContext): ScenarioResult {
 function quiet(ctx: ScenarioContext, deny: PolicyFirstDword): ScenarioResult {
   const { evidence, lang } = ctx;
   const ja = lang === "ja";
+  const policyKnown = keyCollected(evidence, CONFIG_KEY.tsPolicy);
   if (deny.value === null) {
-    const missing = collectedUnder(evidence, CONFIG_KEY.terminalServer) && policiesCollected(evidence) ? [NEED_TERMINAL_SERVER] : [NEED_TERMINAL_SERVER, NEED_POLICIES];
+    const missing = policyKnown ? [NEED_TERMINAL_SERVER] : [NEED_TERMINAL_SERVER, NEED_POLICIES];
     return notChecked(
       (ja ? "fDenyTSConnections が証拠にありません (Terminal Server キー全体のエクスポートが必要です)。" : "fDenyTSConnections is not in the evidence (an export of the whole Terminal Server key is needed). ") +
         missingEvidenceText(lang, missing),
+    );
+  }
+  // The policy wins (§0.1): a local 0 clears the VM only when SOFTWARE\Policies was collected and sets nothing.
+  if (!deny.fromPolicy && !policyKnown) {
+    return notChecked(
+      (ja
+        ? `ローカルの ${describeValue(lang, deny.stored!)} は接続を許可していますが、SOFTWARE\\Policies が収集されていないため、ローカル設定より優先されるポリシーによる拒否を否定できません。`
+        : `The local ${describeValue(lang, deny.stored!)} allows connections, but SOFTWARE\\Policies was not collected, so a policy that denies them (it wins over the local value) cannot be ruled out. `) +
+        missingEvidenceText(lang, [NEED_POLICIES]),
     );
   }
   const parts: string[] = [];
@@ -117,13 +127,7 @@ function quiet(ctx: ScenarioContext, deny: PolicyFirstDword): ScenarioResult {
         : `The local ${describeValue(lang, deny.local)} is overridden by the policy.`,
     );
   }
-  if (!deny.fromPolicy && !policiesCollected(evidence)) {
-    parts.push(
-      ja
-        ? `SOFTWARE\\Policies は収集されていないため、ポリシーによる拒否は確認できていません: ${NEED_POLICIES.collect}`
-        : `SOFTWARE\\Policies was not collected, so a policy that denies connections cannot be ruled out: ${NEED_POLICIES.collect}`,
-    );
-  }
+  if (!deny.fromPolicy) parts.push(ja ? "Terminal Services ポリシーは fDenyTSConnections を設定していません。" : "No Terminal Services policy sets fDenyTSConnections.");
   return healthy(parts.join(ja ? "" : " "));
 }
 

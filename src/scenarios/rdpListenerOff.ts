@@ -17,7 +17,7 @@ import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, configConfidenceSentence, describeValue, sentences } from "./lib/configRegistry.js";
 import { PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
 import { registryNeed, terminalServerNeed } from "./lib/needs.js";
-import { collectedUnder, dwordValue, registryEvidence, registrySourceOf, stringValue } from "./lib/registry.js";
+import { collectedUnder, dwordValue, keyCollected, registryEvidence, registrySourceOf, stringValue } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked } from "./lib/results.js";
 import type { Bilingual } from "./lib/text.js";
@@ -214,8 +214,24 @@ function detect(ctx: ScenarioContext): ScenarioResult {
 function quiet(ctx: ScenarioContext, seen: Observed): ScenarioResult {
   const { lang } = ctx;
   const ja = lang === "ja";
-  if (!seen.collected) return notChecked(missingEvidenceText(lang, [NEED_TERMINAL_SERVER]));
   const values = seen.read.map((v) => describeValue(lang, v));
+  // Healthy needs every switch's key collected whole: Terminal Server (with WinStations\RDP-Tcp below it)
+  // and Winlogon; a dump of RDP-Tcp alone says nothing of TSEnabled, TSUserEnabled or drain mode.
+  const tsCollected = keyCollected(ctx.evidence, CONFIG_KEY.terminalServer);
+  const winlogonCollected = keyCollected(ctx.evidence, CONFIG_KEY.winlogon);
+  if (!tsCollected || !winlogonCollected) {
+    const missing = [...(tsCollected ? [] : [NEED_TERMINAL_SERVER]), ...(winlogonCollected ? [] : [NEED_WINLOGON])];
+    const what = [...(tsCollected ? [] : ["Control\\Terminal Server"]), ...(winlogonCollected ? [] : ["Winlogon"])];
+    return notChecked(
+      sentences(lang, [
+        values.length > 0 && (ja ? `読み取れたスイッチはオンです: ${values.join("、")}。` : `The switches read are on: ${values.join(", ")}.`),
+        ja
+          ? `${what.join(" と ")} のキー全体が収集されていないため、他のスイッチがオフでないことを確認できません。`
+          : `${what.join(" and ")} ${what.length > 1 ? "were" : "was"} not collected whole, so the other switches cannot be ruled out.`,
+        missingEvidenceText(lang, missing),
+      ]),
+    );
+  }
   const detail = values.length
     ? ja
       ? `リスナーとログオンのスイッチはすべてオンです: ${values.join("、")} (値がないものは Windows の既定値)。`

@@ -23,9 +23,9 @@ import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js
 import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, policyFirstDword, sentences, type PolicyFirstDword } from "./lib/configRegistry.js";
-import { PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
+import { CHANNEL, PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
 import { registryNeed, serviceNeed, systemLogNeed, terminalServerNeed } from "./lib/needs.js";
-import { collectedUnder, dwordValue, registryEvidence, stringValue } from "./lib/registry.js";
+import { collectedUnder, dwordValue, keyCollected, registryEvidence, stringValue } from "./lib/registry.js";
 import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
 import { windowedConfidenceSentence, type Bilingual } from "./lib/text.js";
@@ -106,7 +106,8 @@ function licensing(ctx: ScenarioContext): Licensing {
   const ev = ctx.evidence;
   const roleValue = ev.registryValue(CONFIG_KEY.serverComponent("RDS-RD-Server"), "InstallState");
   const installState = dwordValue(roleValue);
-  const role = installState !== null ? (installState !== 0 ? "installed" : "absent") : collectedUnder(ev, CONFIG_KEY.serverComponentCache) ? "absent" : "unknown";
+  // Absent only when the component cache was collected whole (a dump of another feature's key says nothing).
+  const role = installState !== null ? (installState !== 0 ? "installed" : "absent") : keyCollected(ev, CONFIG_KEY.serverComponentCache) ? "absent" : "unknown";
   const mode = policyFirstDword(ev, "LicensingMode", CONFIG_KEY.licensingCore, CONFIG_KEY.tsPolicy);
   const policyServers = ev.registryValue(CONFIG_KEY.tsPolicy, "LicenseServers");
   const localServers = ev.registryValue(CONFIG_KEY.licenseServers, "SpecifiedLicenseServers");
@@ -215,6 +216,15 @@ function quiet(ctx: ScenarioContext, f: Facts): ScenarioResult {
   if (f.lic.role === "installed" && (!f.lic.modeCollected || !f.lic.serversCollected)) {
     const missing = [...(f.lic.modeCollected ? [] : [NEED_TERMINAL_SERVER]), ...(f.lic.serversCollected ? [] : [NEED_TERMSERVICE])];
     return notChecked(missingEvidenceText(lang, missing));
+  }
+  if (f.lic.role === "installed" && !ctx.evidence.hasChannel(CHANNEL.system)) {
+    // Configured, but only RCM 1069/1128 would show the license server itself failing (§5.8).
+    return notChecked(
+      (ja
+        ? "RD セッション ホストのライセンス モードとライセンス サーバーは構成されていますが、システム ログが収集されていないため、猶予期間の終了 (RCM 1069/1128) を否定できません。"
+        : "The RD Session Host has a licensing mode and license server, but the System log was not collected, so an ended grace period (RCM 1069/1128) cannot be ruled out. ") +
+        missingEvidenceText(lang, [NEED_SYSTEM_LOG]),
+    );
   }
   if (f.lic.role === "installed") {
     const mode = f.lic.mode.value === 2 ? (ja ? "デバイスごと" : "per device") : ja ? "ユーザーごと" : "per user";

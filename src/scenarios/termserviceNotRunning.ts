@@ -196,22 +196,46 @@ function detect(ctx: ScenarioContext): ScenarioResult {
   });
 }
 
+/**
+ * Healthy needs both halves of §5.4: the three service keys (a disabled service logs nothing at boot, so
+ * a quiet log does not clear Start = 4) and the System log (a default configuration does not clear start
+ * failures or crashes). Either one missing is "not checked", with what the other one showed.
+ */
 function quiet(ctx: ScenarioContext, seen: Observed): ScenarioResult {
   const { lang, evidence } = ctx;
   const ja = lang === "ja";
   const hasLog = evidence.hasChannel(CHANNEL.system);
-  if (!seen.termService.collected && !hasLog) return notChecked(missingEvidenceText(lang, [NEED_SERVICES, NEED_SYSTEM_LOG]));
+  const services = [seen.termService, seen.sessionEnv, seen.umRdp];
+  const keysCollected = services.every((s) => s.collected);
   const window = contextWindowText(ctx);
+  const logSentence = ja
+    ? `システム ログに TermService の SCM 開始失敗やクラッシュはありません (${window})。`
+    : `The System log has no SCM start failure or crash of TermService (${window}).`;
+  if (!keysCollected || !hasLog) {
+    const missingServices = services.filter((s) => !s.collected).map((s) => s.name);
+    return notChecked(
+      sentences(lang, [
+        seen.termService.collected && serviceDetail(lang, "TermService", seen.termService, NEED_SERVICES),
+        missingServices.length > 0 &&
+          (ja
+            ? `${missingServices.map((n) => `Services\\${n}`).join("、")} が収集されていないため、無効化 (Start = 4) を否定できません。`
+            : `${missingServices.map((n) => `Services\\${n}`).join(", ")} ${missingServices.length > 1 ? "were" : "was"} not collected, so a disabled service (Start = 4) cannot be ruled out.`),
+        hasLog
+          ? logSentence
+          : ja
+            ? "システム ログが収集されていないため、開始失敗やクラッシュを否定できません。"
+            : "The System log was not collected, so start failures and crashes cannot be ruled out.",
+        missingEvidenceText(lang, [...(keysCollected ? [] : [NEED_SERVICES]), ...(hasLog ? [] : [NEED_SYSTEM_LOG])]),
+      ]),
+    );
+  }
   return healthy(
     sentences(lang, [
       serviceDetail(lang, "TermService", seen.termService, NEED_SERVICES),
-      hasLog
-        ? ja
-          ? `システム ログに TermService の SCM 開始失敗やクラッシュはありません (${window})。`
-          : `The System log has no SCM start failure or crash of TermService (${window}).`
-        : ja
-          ? "システム ログは収集されていません。"
-          : "The System log was not collected.",
+      ja
+        ? `SessionEnv と UmRdpService は無効になっていません。`
+        : "SessionEnv and UmRdpService are not disabled.",
+      logSentence,
     ]),
   );
 }

@@ -15,10 +15,10 @@ import { COLLECT, controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { lowerConfidence, sentences } from "./lib/configRegistry.js";
 import { CHANNEL, PROVIDER, fieldValue, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
 import { NEED_SELECT_FOR_FIX, registryNeed, systemLogNeed, terminalServerNeed } from "./lib/needs.js";
-import { KEY, collectedUnder, dwordValue, registryEvidence, registrySourceOf } from "./lib/registry.js";
+import { KEY, collectedUnder, dwordValue, keyCollected, registryEvidence, registrySourceOf } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { finding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
-import { effectiveServerProtocols, type EffectiveServerProtocols, type ServerProtocolState } from "./lib/schannelProtocols.js";
+import { effectiveServerProtocols, serverProtocolKey, type EffectiveServerProtocols, type ServerProtocolState } from "./lib/schannelProtocols.js";
 import { type Bilingual, list, outsideWindowTag, windowedConfidenceSentence } from "./lib/text.js";
 
 export const TLS_PROTOCOL_DISABLED = "tls-protocol-disabled";
@@ -222,16 +222,27 @@ function quiet(ctx: ScenarioContext, facts: Facts, seen: Observed, protocols: Ef
       ? `クライアント側の Schannel 36871 (Type=client) が ${seen.client.length} 件ありますが、VM 上のアプリやエージェントの送信方向 TLS のノイズで、RDP リスナーとは無関係です。`
       : `${seen.client.length} client-side Schannel 36871 (Type=client): outbound TLS noise from agents or apps on the VM, not the RDP listener.`
     : null;
-  if (!facts.schannelCollected) {
-    if (!evidence.hasChannel(CHANNEL.system)) {
-      return notChecked([noise, missingEvidenceText(lang, [NEED_SCHANNEL, NEED_SYSTEM_LOG])].filter(Boolean).join("\n"));
-    }
-    return healthy(
+  // Every rule of §2.4 fires on a server set without TLS 1.2, so healthy means TLS 1.2 is known to be in
+  // it: its Server key read (collected whole, so absent values are really absent; "no server-side TLS
+  // version" is high "with or without 36871", a quiet System log clears nothing), and, where a value is
+  // absent, CurrentBuild to know the OS default.
+  const tls12 = protocols.protocols.find((p) => p.version === "TLS 1.2")!;
+  const tls12Read = keyCollected(evidence, serverProtocolKey("TLS 1.2"));
+  const defaultKnown = protocols.build !== null || tls12.values.length === 2;
+  if (!tls12Read || !defaultKnown) {
+    const hasLog = evidence.hasChannel(CHANNEL.system);
+    return notChecked(
       sentences(lang, [
-        ja
-          ? "システム ログにサーバー側の Schannel 36871 はありません (SCHANNEL キーは収集されていません)。"
-          : "The System log has no server-side Schannel 36871 (the SCHANNEL key was not collected).",
+        hasLog && (ja ? "システム ログにサーバー側の Schannel 36871 はありません。" : "The System log has no server-side Schannel 36871."),
+        !tls12Read
+          ? ja
+            ? "SCHANNEL キー (Protocols\\TLS 1.2\\Server) が収集されていないため、サーバー側の TLS が無効になっていないことを確認できません。"
+            : "The SCHANNEL key (Protocols\\TLS 1.2\\Server) was not collected, so server-side TLS being disabled cannot be ruled out."
+          : ja
+            ? "TLS 1.2\\Server の値がなく、その既定値は Windows のバージョンで異なりますが、CurrentBuild が収集されていません。"
+            : "TLS 1.2\\Server has no value of its own, its default depends on the Windows version, and CurrentBuild was not collected.",
         noise,
+        missingEvidenceText(lang, [!tls12Read ? NEED_SCHANNEL : NEED_CURRENT_VERSION, ...(hasLog ? [] : [NEED_SYSTEM_LOG])]),
       ]),
     );
   }

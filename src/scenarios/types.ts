@@ -24,8 +24,14 @@ export interface EvidenceNeed {
    * for registry: the logical key (HKLM\SYSTEM\CurrentControlSet\... / HKLM\SOFTWARE\...).
    */
   path: string;
-  /** The cmd line(s) that collect it on the rescue VM (D = drive letter, OUT = output folder, CS = ControlSet00N). */
+  /**
+   * A self-contained cmd script that collects it on the rescue VM: sets D (drive letter of the attached
+   * disk) and OUT (output folder), loads the hives it reads, finds CS (the ControlSet00N of
+   * Select\Current), runs the commands and unloads the hives (lib/collect.ts collectionScript).
+   */
   collect: string;
+  /** The bare command lines inside `collect` (using %D%, %OUT%, %CS%), to merge several needs into one script. */
+  commands?: string[];
 }
 
 /** Where the broken disk sits on the rescue VM, filled from the evidence, for offline scripts. */

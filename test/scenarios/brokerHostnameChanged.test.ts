@@ -5,6 +5,7 @@ import {
   contextOf,
   daysAgo,
   eventLogStarted,
+  regKey,
   regValue,
   sessionBroker2056,
   sessionBrokerClient1296,
@@ -105,7 +106,7 @@ describe("broker-hostname-changed", () => {
   });
 
   it("notes a rename without the broker role, but reports nothing", () => {
-    const result = detect({ events: renamedInLogs(), registry: otherServices() });
+    const result = detect({ events: renamedInLogs(), registry: otherServices(), keys: [regKey(KEYS.services)] });
     expect(result.findings).toEqual([]);
     expect(result.status).toBe("healthy");
     expect(result.detail).toContain("role is not installed");
@@ -113,10 +114,22 @@ describe("broker-hostname-changed", () => {
     expect(result.detail).toContain("certificate");
   });
 
+  it("is not-checked, not healthy, when neither the role nor the broker's logs were collected", () => {
+    // A dump of one service says nothing of Tssdis; the System log has no 2056/1296 to look for.
+    const result = detect({ events: renamedInLogs(), registry: otherServices() });
+    expect(result.status).toBe("not-checked");
+    expect(result.detail).toContain("Neither the RD Connection Broker role");
+    expect(result.detail).toContain('reg export "HKLM\\BROKENSYSTEM\\%CS%\\Services\\Tssdis"');
+    const roleOnly = detect({ registry: brokerRole() });
+    expect(roleOnly.status).toBe("not-checked");
+    expect(roleOnly.detail).toContain("its SessionBroker logs were not collected");
+  });
+
   it("is not-checked, with the collect commands, when there is no evidence at all", () => {
     const result = detect({}, { asOf: null });
     expect(result.status).toBe("not-checked");
-    expect(result.detail).toContain("SessionBroker%4Operational.evtx");
+    // %4 doubled: the script is run as a .cmd file, where %4 would be its 4th argument.
+    expect(result.detail).toContain('"Microsoft-Windows-TerminalServices-SessionBroker%%4Operational.evtx"');
   });
 
   it("speaks Japanese when asked", () => {

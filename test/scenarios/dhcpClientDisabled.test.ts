@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dhcpClientDisabled } from "../../src/scenarios/dhcpClientDisabled.js";
-import { CONFIG_KEYS, KEYS, contextOf, daysAgo, regValue, scmEvent, selectCurrent, type CaseEvidence } from "./fixtures.js";
+import { CONFIG_KEYS, KEYS, contextOf, daysAgo, eventLogStarted, regValue, scmEvent, selectCurrent, type CaseEvidence } from "./fixtures.js";
 
 const detect = (spec: CaseEvidence, options?: Parameters<typeof contextOf>[1]) => dhcpClientDisabled.detect(contextOf(spec, options));
 const dhcp = (start = 2, objectName = "NT Authority\\LocalService") => [
@@ -36,7 +36,19 @@ describe("dhcp-client-disabled", () => {
   });
 
   it("is healthy at the defaults and not-checked without evidence", () => {
-    expect(detect({ registry: [selectCurrent(), ...dhcp(), nic("{A}", 1)] }).detail).toContain("Start = 2 (automatic)");
+    const healthy = detect({ events: [eventLogStarted(daysAgo(3))], registry: [selectCurrent(), ...dhcp(), nic("{A}", 1)] });
+    expect(healthy.status).toBe("healthy");
+    expect(healthy.detail).toContain("Start = 2 (automatic)");
     expect(detect({}).status).toBe("not-checked");
+  });
+
+  it("is not-checked, not healthy, without Services\\Dhcp (a disabled service logs nothing) or without the System log", () => {
+    const noKey = detect({ events: [eventLogStarted(daysAgo(3))] });
+    expect(noKey.status).toBe("not-checked");
+    expect(noKey.detail).toContain("Services\\Dhcp was not collected");
+    expect(noKey.detail).toContain('reg export "HKLM\\BROKENSYSTEM\\%CS%\\Services\\Dhcp"');
+    const noLog = detect({ registry: [selectCurrent(), ...dhcp(), nic("{A}", 1)] });
+    expect(noLog.status).toBe("not-checked");
+    expect(noLog.detail).toContain("Start = 2 (automatic)");
   });
 });

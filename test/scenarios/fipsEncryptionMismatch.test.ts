@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fipsEncryptionMismatch } from "../../src/scenarios/fipsEncryptionMismatch.js";
-import { CONFIG_KEYS, KEYS, contextOf, regValue, selectCurrent, type CaseEvidence } from "./fixtures.js";
+import { CONFIG_KEYS, KEYS, contextOf, regKey, regValue, selectCurrent, type CaseEvidence } from "./fixtures.js";
 
 const detect = (spec: CaseEvidence, options?: Parameters<typeof contextOf>[1]) => fipsEncryptionMismatch.detect(contextOf(spec, options));
 const fips = (v: number) => regValue(CONFIG_KEYS.fips, "Enabled", "REG_DWORD", v);
@@ -36,10 +36,20 @@ describe("fips-encryption-mismatch", () => {
     expect(offline).toContain('if "%V%"=="1" reg add "%FIPS%" /v Enabled /t REG_DWORD /d 0 /f');
   });
 
-  it("is healthy with the values named, not-checked without Lsa or RDP-Tcp", () => {
-    const healthy = detect({ registry: [selectCurrent(), fips(0), level(2)] });
+  it("is healthy with the values named, not-checked without Lsa, RDP-Tcp or the policy", () => {
+    const policies = regKey("HKLM\\SOFTWARE\\Policies");
+    const healthy = detect({ registry: [selectCurrent(), fips(0), level(2)], keys: [policies] });
     expect(healthy.status).toBe("healthy");
     expect(healthy.detail).toContain("FIPSAlgorithmPolicy\\Enabled = 0");
     expect(detect({}).status).toBe("not-checked");
+    // What the audit found: Control\Lsa missing is not "healthy" (FIPS alone is a finding).
+    const noLsa = detect({ registry: [selectCurrent(), level(2)], keys: [policies] });
+    expect(noLsa.status).toBe("not-checked");
+    expect(noLsa.detail).toContain("Control\\Lsa was not collected, so enforced FIPS algorithms cannot be ruled out");
+    expect(noLsa.detail).toContain('reg export "HKLM\\BROKENSYSTEM\\%CS%\\Control\\Lsa"');
+    // A local level with no SOFTWARE\Policies to show that no policy sets 4.
+    const noPolicy = detect({ registry: [selectCurrent(), fips(0), level(2)] });
+    expect(noPolicy.status).toBe("not-checked");
+    expect(noPolicy.detail).toContain("MinEncryptionLevel = 4 cannot be ruled out");
   });
 });

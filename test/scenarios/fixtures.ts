@@ -321,6 +321,7 @@ export const KEYS = {
   systemCertificates: "HKLM\\SOFTWARE\\Microsoft\\SystemCertificates",
   computerName: "HKLM\\SYSTEM\\CurrentControlSet\\Control\\ComputerName\\ComputerName",
   tcpip: "HKLM\\SYSTEM\\CurrentControlSet\\Services\\Tcpip\\Parameters",
+  services: "HKLM\\SYSTEM\\CurrentControlSet\\Services",
   service: (name: string) => `HKLM\\SYSTEM\\CurrentControlSet\\Services\\${name}`,
   component: (name: string) => `HKLM\\SOFTWARE\\Microsoft\\ServerManager\\ServicingStorage\\ServerComponentCache\\${name}`,
 };

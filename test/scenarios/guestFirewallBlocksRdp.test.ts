@@ -2,11 +2,13 @@ import { describe, expect, it } from "vitest";
 import { guestFirewallBlocksRdp } from "../../src/scenarios/guestFirewallBlocksRdp.js";
 import { UNSAFE_VALUE_MARKER } from "../../src/scenarios/engine.js";
 import { parseFirewallRuleText, portsCover, ruleMatchesRdp, type FirewallRule } from "../../src/scenarios/lib/firewall.js";
-import { CONFIG_KEYS, KEYS, contextOf, firewallStore, rdpFirewallRule, regValue, selectCurrent, type CaseEvidence, type Mounts } from "./fixtures.js";
+import { CONFIG_KEYS, KEYS, contextOf, firewallStore, rdpFirewallRule, regKey, regValue, selectCurrent, type CaseEvidence, type Mounts } from "./fixtures.js";
 
 const detect = (spec: CaseEvidence, options?: Parameters<typeof contextOf>[1]) => guestFirewallBlocksRdp.detect(contextOf(spec, options));
 const port = (n: number) => regValue(KEYS.rdpTcp, "PortNumber", "REG_DWORD", n);
 const gpo = (p: "DomainProfile" | "PrivateProfile" | "PublicProfile", name: string, v: number) => regValue(CONFIG_KEYS.firewallGpoProfile(p), name, "REG_DWORD", v);
+/** The local store and SOFTWARE\Policies exported whole, so absent settings and policies are really absent. */
+const wholeKeys = () => [regKey(CONFIG_KEYS.firewall), regKey("HKLM\\SOFTWARE\\Policies")];
 
 describe("firewall rule strings", () => {
   const rule = (text: string): FirewallRule => ({ id: "x", fromPolicy: false, fields: parseFirewallRuleText(text), stored: {} as FirewallRule["stored"] });
@@ -39,9 +41,21 @@ describe("firewall rule strings", () => {
 
 describe("guest-firewall-blocks-rdp", () => {
   it("is healthy with the default rules on, naming what admits RDP per profile", () => {
-    const result = detect({ registry: [selectCurrent(), port(3389), ...firewallStore()] });
+    const result = detect({ registry: [selectCurrent(), port(3389), ...firewallStore()], keys: wholeKeys() });
     expect(result.status).toBe("healthy");
     expect(result.detail).toContain("Domain: an active Allow rule covers the port");
+  });
+
+  it("is not-checked, not healthy, when what could still block RDP was not collected", () => {
+    const noPolicy = detect({ registry: [selectCurrent(), port(3389), ...firewallStore()], keys: [regKey(CONFIG_KEYS.firewall)] });
+    expect(noPolicy.status).toBe("not-checked");
+    expect(noPolicy.detail).toContain("Group Policy (it wins over the local settings) was not collected");
+    expect(noPolicy.detail).toContain('reg export "HKLM\\BROKENSOFTWARE\\Policies"');
+    const noPort = detect({ registry: [selectCurrent(), ...firewallStore()], keys: wholeKeys() });
+    expect(noPort.status).toBe("not-checked");
+    expect(noPort.detail).toContain("RDP-Tcp\\PortNumber was not collected");
+    const offByPolicy = detect({ registry: [selectCurrent(), ...(["DomainProfile", "PrivateProfile", "PublicProfile"] as const).map((p) => gpo(p, "EnableFirewall", 0))], keys: [regKey("HKLM\\SOFTWARE\\Policies")] });
+    expect(offByPolicy.status).toBe("healthy");
   });
 
   it("reports high rdp-rule-disabled when the built-in rule is Active=FALSE on every profile", () => {
@@ -81,7 +95,7 @@ describe("guest-firewall-blocks-rdp", () => {
 
   it("ignores a Block rule scoped to some remote addresses", () => {
     const rules = { "RemoteDesktop-UserMode-In-TCP": rdpFirewallRule(), "{1}": "v2.28|Action=Block|Active=TRUE|Dir=In|Protocol=6|LPort=3389|RA4=203.0.113.9|" };
-    expect(detect({ registry: [selectCurrent(), port(3389), ...firewallStore({ rules })] }).status).toBe("healthy");
+    expect(detect({ registry: [selectCurrent(), port(3389), ...firewallStore({ rules })], keys: wholeKeys() }).status).toBe("healthy");
   });
 
   it("drops the local rules where the policy says AllowLocalPolicyMerge = 0", () => {
@@ -90,14 +104,14 @@ describe("guest-firewall-blocks-rdp", () => {
   });
 
   it("admits RDP with the firewall off, or with DefaultInboundAction = 0", () => {
-    expect(detect({ registry: [selectCurrent(), port(3389), ...firewallStore({ enabled: 0, rules: {} })] }).status).toBe("healthy");
+    expect(detect({ registry: [selectCurrent(), port(3389), ...firewallStore({ enabled: 0, rules: {} })], keys: wholeKeys() }).status).toBe("healthy");
     const registry = [
       selectCurrent(),
       port(3389),
       ...firewallStore({ rules: { x: "v2.28|Action=Allow|Active=TRUE|Dir=In|Protocol=6|LPort=80|" } }),
       ...(["DomainProfile", "StandardProfile", "PublicProfile"] as const).map((p) => regValue(CONFIG_KEYS.firewallProfile(p), "DefaultInboundAction", "REG_DWORD", 0)),
     ];
-    expect(detect({ registry }).status).toBe("healthy");
+    expect(detect({ registry, keys: wholeKeys() }).status).toBe("healthy");
   });
 
   it("leaves a moved port that the rules admit at 3389 to rdp-port-changed", () => {

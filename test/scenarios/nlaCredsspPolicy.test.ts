@@ -16,10 +16,21 @@ describe("nla-credssp-policy", () => {
   });
 
   it("reads NLA policy first: a policy that turns NLA off clears disabledomaincreds", () => {
-    const result = detect({ registry: [selectCurrent(), nla(1), regValue(KEYS.tsPolicy, "UserAuthentication", "REG_DWORD", 0), domainCreds(1)] });
+    const result = detect({ registry: [selectCurrent(), nla(1), regValue(KEYS.tsPolicy, "UserAuthentication", "REG_DWORD", 0), domainCreds(1), oracle(1)] });
     expect(result.status).toBe("healthy");
     expect(result.detail).toContain("NLA: not required");
     expect(result.detail).toContain("does not block RDP");
+    // NLA off only locally: a policy (not collected) could still require it.
+    const localOnly = detect({ registry: [selectCurrent(), nla(0), domainCreds(1), oracle(1)] });
+    expect(localOnly.status).toBe("not-checked");
+    expect(localOnly.detail).toContain("NLA cannot be confirmed off");
+  });
+
+  it("is not-checked, not healthy, while AllowEncryptionOracle = 0 cannot be ruled out", () => {
+    const result = detect({ registry: [selectCurrent(), nla(1), domainCreds(0)] });
+    expect(result.status).toBe("not-checked");
+    expect(result.detail).toContain("Policies\\System was not collected");
+    expect(result.detail).toContain('reg export "HKLM\\BROKENSOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Policies\\System"');
   });
 
   it("gives medium when disabledomaincreds = 1 and NLA is not in the evidence", () => {

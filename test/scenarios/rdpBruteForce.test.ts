@@ -38,7 +38,7 @@ describe("rdp-brute-force", () => {
     expect(texts[0]).toContain("120 failed logons (Security 4625) within 60 minutes from 6 public address(es) against 6 account name(s)");
     expect(texts[1]).toMatch(/^Top source addresses: (\d+\.){3}\d+ \(20\), /);
     expect(texts[2]).toMatch(/^Top target accounts: \w+ \(20\), /);
-    expect(f.explanation).toContain("There is no registry fix");
+    expect(f.explanation).toContain("There is no offline (rescue VM) fix, hence no offline script");
     const script = f.remediation[0].script;
     expect(f.remediation[0]).toMatchObject({ variant: "online", shell: "powershell" });
     expect(script).toMatch(/\$list = '(\d+\.\d+\.\d+\.\d+,){5}\d+\.\d+\.\d+\.\d+'/);

@@ -262,6 +262,19 @@ describe("rdp-cert-machinekeys: stays quiet", () => {
     expect(result.detail).toMatch(/Type=client.*not the listener/);
   });
 
+  it("is not-checked, not healthy, when the ACL dump, the System log or the MachineGuid is missing", () => {
+    const logOnly = detect({ events: [rcmEvent(1056, daysAgo(1), "VM-RDP01")], registry: [machineGuidValue()] });
+    expect(logOnly.status).toBe("not-checked");
+    expect(logOnly.detail).toContain("No MachineKeys ACL dump was collected");
+    expect(logOnly.detail).toContain('icacls "%D%:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys" /t /c');
+    const aclOnly = detect({ acl: healthyAcl(), registry: [machineGuidValue()] });
+    expect(aclOnly.status).toBe("not-checked");
+    expect(aclOnly.detail).toContain('"System.evtx"');
+    const noGuid = detect({ events: [rcmEvent(1056, daysAgo(1), "VM-RDP01")], acl: healthyAcl() });
+    expect(noGuid.status).toBe("not-checked");
+    expect(noGuid.detail).toContain("Without the MachineGuid");
+  });
+
   it("reports not-checked with the collect commands when neither the System log nor the ACL dump is there", () => {
     const result = detect({ registry: [machineGuidValue()] }, { asOf: null });
     expect(result.status).toBe("not-checked");

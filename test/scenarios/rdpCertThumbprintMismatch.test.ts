@@ -8,6 +8,7 @@ import {
   certificateBlob,
   contextOf,
   daysAgo,
+  eventLogStarted,
   rcmEvent,
   regValue,
   remoteDesktopCertificate,
@@ -73,8 +74,16 @@ describe("rdp-cert-thumbprint-mismatch", () => {
   });
 
   it("is healthy when the pinned certificate is in MY, or is the Remote Desktop store's own", () => {
-    expect(detect({ registry: [pin(PINNED), myCertificate(PINNED), ...stores()] }).status).toBe("healthy");
-    expect(detect({ registry: [pin(RDP_CERT_THUMBPRINT), ...stores()] }).status).toBe("healthy");
+    const systemLog = [eventLogStarted(daysAgo(3))];
+    expect(detect({ events: systemLog, registry: [pin(PINNED), myCertificate(PINNED), ...stores()] }).status).toBe("healthy");
+    expect(detect({ events: systemLog, registry: [pin(RDP_CERT_THUMBPRINT), ...stores()] }).status).toBe("healthy");
+  });
+
+  it("is not-checked, not healthy, when the System log that would show RCM 1055 was not collected", () => {
+    const result = detect({ registry: [pin(PINNED), myCertificate(PINNED), ...stores()] });
+    expect(result.status).toBe("not-checked");
+    expect(result.detail).toContain("unreadable private key (RCM 1055) cannot be ruled out");
+    expect(result.detail).toContain('robocopy "%D%:\\Windows\\System32\\winevt\\Logs" "%OUT%\\logs" "System.evtx"');
   });
 
   it("reports pinned-key-inaccessible when 1055 says the key of a present certificate cannot be read", () => {

@@ -31,10 +31,13 @@ describe("rdp-disabled: policy first", () => {
     expect(result.detail).toContain("overridden by the policy");
   });
 
-  it("is healthy on a local 0 but asks for SOFTWARE\\Policies when it was not collected", () => {
+  it("is not-checked, not healthy, on a local 0 while SOFTWARE\\Policies (which wins) was not collected", () => {
     const result = detect({ registry: [selectCurrent(), local(0)] });
-    expect(result.status).toBe("healthy");
+    expect(result.status).toBe("not-checked");
+    expect(result.detail).toContain("cannot be ruled out");
     expect(result.detail).toContain('reg export "HKLM\\BROKENSOFTWARE\\Policies"');
+    expect(result.detail).toContain('reg load "HKLM\\BROKENSOFTWARE" "%D%:\\Windows\\System32\\config\\SOFTWARE"');
+    expect(detect({ registry: [selectCurrent(), local(0), ...policiesKey()] }).status).toBe("healthy");
   });
 
   it("caps a local verdict at medium when Select\\Current was not collected", () => {

@@ -58,9 +58,19 @@ describe("rdp-listener-off", () => {
   });
 
   it("is healthy on Windows' defaults, naming the values read", () => {
-    const result = detect({ registry: [selectCurrent(), ...healthy()] });
+    const result = detect({ registry: [selectCurrent(), ...healthy()], keys: [regKey(CONFIG_KEYS.winlogon)] });
     expect(result.status).toBe("healthy");
     expect(result.detail).toContain("RDP-Tcp\\fEnableWinStation = 1");
+  });
+
+  it("is not-checked, not healthy, when only RDP-Tcp or no Winlogon was collected", () => {
+    const rdpTcpOnly = detect({ registry: [selectCurrent(), dword(KEYS.rdpTcp, "fEnableWinStation", 1)], keys: [regKey(CONFIG_KEYS.winlogon)] });
+    expect(rdpTcpOnly.status).toBe("not-checked");
+    expect(rdpTcpOnly.detail).toContain("The switches read are on: RDP-Tcp\\fEnableWinStation = 1");
+    expect(rdpTcpOnly.detail).toContain("Control\\Terminal Server was not collected whole");
+    const noWinlogon = detect({ registry: [selectCurrent(), ...healthy()] });
+    expect(noWinlogon.status).toBe("not-checked");
+    expect(noWinlogon.detail).toContain('reg export "HKLM\\BROKENSOFTWARE\\Microsoft\\Windows NT\\CurrentVersion"');
   });
 
   it("is not-checked without any Terminal Server evidence", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { rdsLicensing } from "../../src/scenarios/rdsLicensing.js";
-import { CONFIG_KEYS, KEYS, contextOf, daysAgo, rcmLicensingEvent, regKey, regValue, selectCurrent, type CaseEvidence } from "./fixtures.js";
+import { CONFIG_KEYS, KEYS, contextOf, daysAgo, eventLogStarted, rcmLicensingEvent, regKey, regValue, selectCurrent, type CaseEvidence } from "./fixtures.js";
 
 const detect = (spec: CaseEvidence, options?: Parameters<typeof contextOf>[1]) => rdsLicensing.detect(contextOf(spec, options));
 const role = (state: number) => regValue(KEYS.component("RDS-RD-Server"), "InstallState", "REG_DWORD", state);
@@ -27,9 +27,16 @@ describe("rds-licensing", () => {
   });
 
   it("is healthy when mode and server are set, locally or by policy", () => {
-    expect(detect({ registry: [selectCurrent(), role(1), tsKey(), mode(4), servers(["lic01.contoso.local"])] }).detail).toContain("lic01.contoso.local");
+    const systemLog = [eventLogStarted(daysAgo(3))];
+    const local = detect({ events: systemLog, registry: [selectCurrent(), role(1), tsKey(), mode(4), servers(["lic01.contoso.local"])] });
+    expect(local.status).toBe("healthy");
+    expect(local.detail).toContain("lic01.contoso.local");
     const policy = [regValue(KEYS.tsPolicy, "LicensingMode", "REG_DWORD", 2), regValue(KEYS.tsPolicy, "LicenseServers", "REG_SZ", "lic01,lic02")];
-    expect(detect({ registry: [selectCurrent(), role(1), tsKey(), mode(5), ...policy] }).status).toBe("healthy");
+    expect(detect({ events: systemLog, registry: [selectCurrent(), role(1), tsKey(), mode(5), ...policy] }).status).toBe("healthy");
+    // Configured, but without the System log an ended grace period (RCM 1069/1128) cannot be ruled out.
+    const noLog = detect({ registry: [selectCurrent(), role(1), tsKey(), mode(4), servers(["lic01.contoso.local"])] });
+    expect(noLog.status).toBe("not-checked");
+    expect(noLog.detail).toContain("System.evtx");
   });
 
   it("is healthy without the role: two administrative sessions need no CALs", () => {

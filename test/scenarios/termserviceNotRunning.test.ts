@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { termServiceNotRunning } from "../../src/scenarios/termserviceNotRunning.js";
-import { KEYS, contextOf, daysAgo, regValue, scmEvent, selectCurrent, type CaseEvidence } from "./fixtures.js";
+import { KEYS, contextOf, daysAgo, eventLogStarted, regValue, scmEvent, selectCurrent, type CaseEvidence } from "./fixtures.js";
 
 const detect = (spec: CaseEvidence, options?: Parameters<typeof contextOf>[1]) => termServiceNotRunning.detect(contextOf(spec, options));
 const ts = (start = 3, objectName = "NT Authority\\NetworkService") => [
@@ -8,6 +8,10 @@ const ts = (start = 3, objectName = "NT Authority\\NetworkService") => [
   regValue(KEYS.service("TermService"), "ObjectName", "REG_SZ", objectName),
   regValue(KEYS.service("TermService"), "Type", "REG_DWORD", 0x20),
 ];
+/** SessionEnv and UmRdpService exported at Windows' default (healthy needs all three service keys). */
+const siblings = () => ["SessionEnv", "UmRdpService"].map((s) => regValue(KEYS.service(s), "Start", "REG_DWORD", 3));
+/** A System log with nothing about TermService in it. */
+const quietLog = () => [eventLogStarted(daysAgo(3))];
 const failed = (time: string, error = "%%1058", key: string | null = "TermService", name = "Remote Desktop Services") => scmEvent(7000, time, [name, error], key);
 const crashed = (time: string) => scmEvent(7031, time, ["Remote Desktop Services", "1", "60000", "1", "Restart the service"], "TermService");
 
@@ -26,7 +30,7 @@ describe("termservice-not-running", () => {
   });
 
   it("accepts the spellings SCM uses for NETWORK SERVICE", () => {
-    expect(detect({ registry: [selectCurrent(), ...ts(3, "NT AUTHORITY\\NETWORK SERVICE")] }).status).toBe("healthy");
+    expect(detect({ events: quietLog(), registry: [selectCurrent(), ...ts(3, "NT AUTHORITY\\NETWORK SERVICE"), ...siblings()] }).status).toBe("healthy");
   });
 
   it("gives medium for start failures with a default configuration, and offers the isolation script only", () => {
@@ -44,7 +48,7 @@ describe("termservice-not-running", () => {
 
   it("matches on the key name in Binary, and on localized display names only without one", () => {
     // Another service's event that happens to carry the display name is not TermService's.
-    expect(detect({ events: [failed(daysAgo(1), "%%1058", "CldFlt")], registry: [selectCurrent(), ...ts()] }).status).toBe("healthy");
+    expect(detect({ events: [failed(daysAgo(1), "%%1058", "CldFlt")], registry: [selectCurrent(), ...ts(), ...siblings()] }).status).toBe("healthy");
     const [f] = detect({ events: [failed(daysAgo(1), "%%1058", null, "リモート デスクトップ サービス")], registry: [selectCurrent(), ...ts()] }).findings;
     expect(f.subCause).toBe("start-failure");
   });
@@ -69,10 +73,22 @@ describe("termservice-not-running", () => {
   });
 
   it("is healthy at Windows' defaults and not-checked without registry or System log", () => {
-    const healthy = detect({ events: [scmEvent(7036, daysAgo(1), ["Remote Desktop Services", "running"])], registry: [selectCurrent(), ...ts()] });
+    const healthy = detect({ events: [scmEvent(7036, daysAgo(1), ["Remote Desktop Services", "running"])], registry: [selectCurrent(), ...ts(), ...siblings()] });
     expect(healthy.status).toBe("healthy");
     expect(healthy.detail).toContain("Start = 3 (manual)");
     expect(detect({}).status).toBe("not-checked");
+  });
+
+  it("is not-checked, not healthy, when the service keys or the System log are missing", () => {
+    // What the audit found: "Services\TermService was not collected" reported as healthy.
+    const noKeys = detect({ events: quietLog() });
+    expect(noKeys.status).toBe("not-checked");
+    expect(noKeys.detail).toContain("Services\\TermService, Services\\SessionEnv, Services\\UmRdpService were not collected");
+    expect(noKeys.detail).toContain('reg export "HKLM\\BROKENSYSTEM\\%CS%\\Services\\TermService"');
+    const noLog = detect({ registry: [selectCurrent(), ...ts(), ...siblings()] });
+    expect(noLog.status).toBe("not-checked");
+    expect(noLog.detail).toContain("start failures and crashes cannot be ruled out");
+    expect(noLog.detail).toContain('"System.evtx"');
   });
 
   it("offline script writes Select\\Current's control set and fixes only what differs from the default", () => {

@@ -144,6 +144,16 @@ describe("tls-protocol-disabled: weaker evidence", () => {
     expect(f.remediation).toEqual([]);
   });
 
+  it("is not-checked, not healthy, on a quiet System log alone, or without CurrentBuild for an absent TLS 1.2 value", () => {
+    const logOnly = detect({ events: [schannel36871("client", daysAgo(1))] });
+    expect(logOnly.status).toBe("not-checked");
+    expect(logOnly.detail).toContain("The SCHANNEL key (Protocols\\TLS 1.2\\Server) was not collected");
+    const noBuild = detect({ registry: [...legacyOff()], keys: schannelKey() });
+    expect(noBuild.status).toBe("not-checked");
+    expect(noBuild.detail).toContain("CurrentBuild was not collected");
+    expect(detect({ registry: [...tlsProtocol("TLS 1.2", "Server", 1, 0)], keys: schannelKey() }).status).toBe("healthy");
+  });
+
   it("is not-checked, with the collect commands, when neither SCHANNEL nor the System log was collected", () => {
     const result = detect({}, { asOf: null });
     expect(result.status).toBe("not-checked");

@@ -1,9 +1,10 @@
 import type { EvidenceNeed } from "../types.js";
-import { COLLECT, exportSoftware, exportSystem } from "./collect.js";
+import { COLLECT, collectionScript, exportSoftware, exportSystem } from "./collect.js";
 
 // Rescue-VM commands for the evidence the configuration scenarios read beyond lib/collect.ts, in the
-// same form (scenarios.md §6): elevated cmd, D = drive letter, OUT = output folder, hives loaded as
-// HKLM\BROKENSYSTEM / HKLM\BROKENSOFTWARE, CS = the ControlSet00N that Select\Current names.
+// same form (scenarios.md §6): bare commands using D = drive letter, OUT = output folder, hives loaded
+// as HKLM\BROKENSYSTEM / HKLM\BROKENSOFTWARE, CS = the ControlSet00N that Select\Current names, which
+// lib/collect.ts collectionScript() wraps into a runnable script.
 
 export const COLLECT_CONFIG = {
   /** Control\Lsa with FIPSAlgorithmPolicy (disabledomaincreds, FIPS). */
@@ -25,5 +26,6 @@ export const NEED_SELECT_CURRENT: EvidenceNeed = {
   kind: "registry",
   description: "Select\\Current, the control set in effect and the one the fix must write to",
   path: "HKLM\\SYSTEM\\Select",
-  collect: COLLECT.selectKey,
+  collect: collectionScript(COLLECT.selectKey),
+  commands: [COLLECT.selectKey],
 };

@@ -2,7 +2,7 @@ import type { EvidenceIndex, StoredRegistryValue } from "../../store/evidence.js
 import type { Confidence, Evidence } from "../../report/findings.js";
 import type { EvidenceNeed, Lang, ScenarioContext } from "../types.js";
 import { notCollectedText } from "./collect.js";
-import { KEY, collectedUnder, dwordValue, registryEvidence, stringValue } from "./registry.js";
+import { KEY, dwordValue, keyCollected, registryEvidence, stringValue } from "./registry.js";
 import type { Bilingual } from "./text.js";
 
 // Configuration values the "RDP is switched off somewhere" scenarios read (scenarios.md §5), and the
@@ -72,9 +72,12 @@ export function dwordAt(evidence: EvidenceIndex, key: string, name: string): { v
   return { value, stored: value === null ? undefined : stored };
 }
 
-/** Whether SOFTWARE\Policies was collected at all (so an absent policy value means "no policy"). */
-export function policiesCollected(evidence: EvidenceIndex): boolean {
-  return collectedUnder(evidence, CONFIG_KEY.policies);
+/**
+ * Whether the policy key was collected whole (it or SOFTWARE\Policies above it), so that an absent policy
+ * value means "no policy". A dump of another key under Policies says nothing about this one.
+ */
+export function policyKeyCollected(evidence: EvidenceIndex, policyKey: string = CONFIG_KEY.tsPolicy): boolean {
+  return keyCollected(evidence, policyKey);
 }
 
 // ── The configuration in effect ──────────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 import type { EvidenceNeed } from "../types.js";
-import { COLLECT } from "./collect.js";
+import { COLLECT, collectionScript } from "./collect.js";
 import { COLLECT_CONFIG } from "./collectConfig.js";
 import { CONFIG_KEY } from "./configRegistry.js";
 import { LOG_FILE } from "./events.js";
@@ -7,20 +7,32 @@ import { KEY } from "./registry.js";
 
 // The evidence a scenario reads (types.ts EvidenceNeed), built alike everywhere: the collect commands come
 // from lib/collect.ts and lib/collectConfig.ts; the scenario says in its own words what it reads there.
+// `collect` is the self-contained script around those commands (collectionScript), `commands` the bare lines.
+
+/** An EvidenceNeed whose `collect` is a runnable script around `commands` (bare lines of COLLECT). */
+export function need(id: string, kind: EvidenceNeed["kind"], description: string, path: string, commands: string): EvidenceNeed {
+  const lines = commands.split("\n").filter((l) => l.trim() !== "");
+  return { id, kind, description, path, collect: collectionScript(lines), commands: lines };
+}
 
 /** An event log under Windows\System32\winevt\Logs. */
 export function eventLogNeed(id: string, file: string, description: string): EvidenceNeed {
-  return { id, kind: "evtx", description, path: file, collect: COLLECT.eventLog(file) };
+  return need(id, "evtx", description, file, COLLECT.eventLog(file));
 }
 
 /** The System event log; `what` says what the scenario looks for in it. */
 export function systemLogNeed(what: string): EvidenceNeed {
-  return { id: "system-log", kind: "evtx", description: `System event log (${what})`, path: LOG_FILE.system, collect: COLLECT.systemLog };
+  return need("system-log", "evtx", `System event log (${what})`, LOG_FILE.system, COLLECT.systemLog);
 }
 
 /** A registry key (its logical path) and the rescue-VM commands that export it. */
 export function registryNeed(id: string, description: string, path: string, collect: string): EvidenceNeed {
-  return { id, kind: "registry", description, path, collect };
+  return need(id, "registry", description, path, collect);
+}
+
+/** A folder's ACL dump (path below the drive root) and the icacls commands that take it. */
+export function aclNeed(id: string, description: string, path: string, collect: string): EvidenceNeed {
+  return need(id, "acl", description, path, collect);
 }
 
 /** The Terminal Server key, read at `path` (it or a key below it); `withPolicies` exports SOFTWARE\Policies too. */

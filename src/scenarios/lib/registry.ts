@@ -61,6 +61,17 @@ export function collectedUnder(evidence: EvidenceIndex, key: string): boolean {
   return evidence.registryKeyExists(key) || evidence.hasRegistryUnder(key);
 }
 
+/**
+ * True when the key was collected whole, so that a value absent from it is really absent: the key itself,
+ * or a key above it, appears in the evidence as a key (reg export and reg query /s take every subkey along,
+ * a raw hive holds them all). A dump of a sibling or of a subkey only does not count.
+ */
+export function keyCollected(evidence: EvidenceIndex, key: string): boolean {
+  const parts = key.split("\\");
+  for (let n = parts.length; n >= 2; n--) if (evidence.registryKeyExists(parts.slice(0, n).join("\\"))) return true;
+  return false;
+}
+
 /** The dump a key was read from, for evidence that points at a key rather than one value. */
 export function registrySourceOf(evidence: EvidenceIndex, key: string): string {
   return (
