@@ -56,7 +56,7 @@ const NEED_ROLE = registryNeed("broker-role", "RD Connection Broker service (Tss
 
 const needs = [NEED_BROKER_LOG, NEED_BROKER_CLIENT_LOG, NEED_SYSTEM_LOG, NEED_COMPUTER_NAME, NEED_ROLE];
 
-const samples = ["broker-renamed", "healthy-quiet"];
+const samples = ["broker-renamed", "broker-database-failure", "healthy-quiet"];
 
 // ── The events ───────────────────────────────────────────────────────────────────────────────────
 

@@ -55,7 +55,7 @@ const NEED_SELECT = NEED_SELECT_FOR_FIX;
 
 const needs = [NEED_RDP_TCP, NEED_CERT_STORES, NEED_SYSTEM_LOG, NEED_SELECT];
 
-const samples = ["rdp-cert-thumbprint-mismatch", "healthy-quiet"];
+const samples = ["rdp-cert-thumbprint-mismatch", "rdp-cert-pinned-key-inaccessible", "healthy-quiet"];
 
 // ── The events ───────────────────────────────────────────────────────────────────────────────────
 

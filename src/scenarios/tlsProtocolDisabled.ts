@@ -58,6 +58,9 @@ const needs = [NEED_SCHANNEL, NEED_CURRENT_VERSION, NEED_SYSTEM_LOG, NEED_TERMIN
 
 const samples = [
   "tls-server-disabled",
+  "tls-legacy-only",
+  "tls13-only",
+  "tls-server-credential-errors",
   "tls-client-noise-quiet",
   "offline-mount-name",
   "damaged-chunk",
