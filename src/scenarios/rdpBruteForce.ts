@@ -31,7 +31,7 @@ import {
 import { eventLogNeed } from "./lib/needs.js";
 import { onlineScript } from "./lib/remediation.js";
 import { finding, healthy, notChecked, type DecisionRule } from "./lib/results.js";
-import { contextWindowText, windowedConfidenceSentence, type Bilingual } from "./lib/text.js";
+import { contextWindowText, timeText, windowedConfidenceSentence, type Bilingual } from "./lib/text.js";
 
 export const RDP_BRUTE_FORCE = "rdp-brute-force";
 
@@ -254,7 +254,7 @@ function collectEvidence(ctx: ScenarioContext, burst: Burst, kind: Source["kind"
   const { lang } = ctx;
   const ja = lang === "ja";
   const src = burst.failures[0].event.source;
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+  const day = (ms: number) => timeText(lang, new Date(ms).toISOString(), "minute");
   const sources = topCounts(burst.failures.map((x) => x.address), 5).map((c) => `${c.value} (${c.count})`);
   const accounts = topCounts(burst.failures.map((x) => x.account), 5).map((c) => `${c.value} (${c.count})`);
   const out: Evidence[] = [

@@ -24,7 +24,7 @@ import { registryEvidence } from "./lib/registry.js";
 import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type ConfigDecisionRule } from "./lib/results.js";
 import { SCM_CRASHES, SCM_START_FAILURES, SCM_START_TYPE_CHANGED, scmErrorCode, scmEventNote, serviceEvents } from "./lib/serviceEvents.js";
-import { contextWindowText, windowedConfidenceSentence, type Bilingual } from "./lib/text.js";
+import { contextWindowText, timeText, windowedConfidenceSentence, type Bilingual } from "./lib/text.js";
 
 export const TERMSERVICE_NOT_RUNNING = "termservice-not-running";
 
@@ -286,8 +286,8 @@ function explanationText(ctx: ScenarioContext, confidence: Confidence, why: stri
     windowedConfidenceSentence(ctx, confidence, why),
     change &&
       (ja
-        ? `${change.time.slice(0, 19).replace("T", " ")} (UTC) に SCM 7040 がスタートアップの種類の変更を記録しています。変更した人やツールを確認してください。`
-        : `SCM 7040 recorded a start-type change at ${change.time.slice(0, 19).replace("T", " ")} UTC: find out who or what changed it.`),
+        ? `${timeText(lang, change.time)} (UTC) に SCM 7040 がスタートアップの種類の変更を記録しています。変更した人やツールを確認してください。`
+        : `SCM 7040 recorded a start-type change at ${timeText(lang, change.time)} UTC: find out who or what changed it.`),
     subCause === "crashing" &&
       (ja
         ? "クラッシュの調査には、TermService を専用の svchost プロセスに分離 (sc config TermService type= own) して、アプリケーション ログの 1000 とダンプを確認します。"

@@ -20,6 +20,15 @@ export function windowText(lang: Lang, asOf: string | null, days: number): strin
   return day ? `the ${days} days before ${day}` : `the last ${days} days`;
 }
 
+/**
+ * A UTC time for scenario text, to the minute or second: "2024-05-01 13:05" / "2024年05月01日 13:05".
+ * The caller adds "UTC" / "(UTC)" as its sentence needs.
+ */
+export function timeText(lang: Lang, iso: string, precision: "minute" | "second" = "second"): string {
+  const text = iso.slice(0, precision === "minute" ? 16 : 19).replace("T", " ");
+  return lang === "ja" ? `${jaDate(text.slice(0, 10))}${text.slice(10)}` : text;
+}
+
 /** "2024-05-01" → "2024年05月01日", as the report writes dates (src/report/text.ts formatTime); other text as is. */
 function jaDate(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
