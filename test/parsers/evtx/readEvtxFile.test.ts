@@ -189,7 +189,8 @@ describe("readEvtxFile ≡ readEvtx on damaged mutants", () => {
       rmSync(file);
     }
     console.log(`mutants: ${all.length} files, ${records} records equal; problem codes: ${[...codes].sort().join(", ")}`);
-    expect(all.length).toBeGreaterThan(60);
+    // 57 mutants of the generated log alone; the corpus logs (when present) add their own.
+    expect(all.length).toBeGreaterThan(haveCorpus ? 60 : 50);
     for (const code of [
       "evtx.header.bad-magic", "evtx.header.truncated", "evtx.slot.zeroed", "evtx.slot.garbage", "evtx.chunk.truncated",
       "evtx.chunk.bad-records-crc", "evtx.record.bad-magic", "evtx.header.stale-chunk-count",
