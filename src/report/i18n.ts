@@ -130,6 +130,7 @@ const en = {
   notChecked: "Could not check",
   checkedHealthyEmpty: "No scenario was confirmed healthy.",
   notCheckedEmpty: "Every scenario could be checked.",
+  collectScript: "Collection commands (cmd, rescue VM)",
   collectHint: "To collect every piece of evidence at once on the rescue VM, run the script that `rdp-triage collect` writes (read-only on the attached disk; it leaves one zip to analyze).",
 
   // Case header
@@ -273,6 +274,7 @@ const ja: Record<MessageKey, string> = {
   notChecked: "確認できなかった項目",
   checkedHealthyEmpty: "問題なしと確認できた項目はありません。",
   notCheckedEmpty: "すべてのシナリオを確認できました。",
+  collectScript: "収集コマンド (cmd、レスキュー VM)",
   collectHint: "必要な証拠をレスキュー VM でまとめて収集するには、`rdp-triage collect` が出力するスクリプトを実行してください (接続したディスクは読み取るだけで、解析用の zip を 1 つ作成します)。",
 
   caseHeading: "ケース情報",
