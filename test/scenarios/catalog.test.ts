@@ -4,6 +4,7 @@ import path from "node:path";
 import { SCENARIOS } from "../../src/scenarios/index.js";
 import { runScenarios } from "../../src/scenarios/engine.js";
 import { collectionScriptFor } from "../../src/scenarios/lib/collect.js";
+import { checkCmdScript } from "../../src/collect/cmdScript.js";
 import { contextOf } from "./fixtures.js";
 
 const JAPANESE = /[\u3040-\u30ff\u4e00-\u9fff]/;
@@ -98,6 +99,9 @@ describe("the scenario catalog", () => {
         const all = collectionScriptFor(s.needs);
         expect(selfContainedProblems(all)).toEqual([]);
         expect(all.match(/^set "D=/gm)).toHaveLength(1);
+        // The same cmd check as every remediation script: balanced quotes, no line over cmd's limit.
+        for (const need of s.needs) expect(checkCmdScript(need.collect), need.id).toEqual([]);
+        expect(checkCmdScript(all)).toEqual([]);
       });
 
       it("names the sample folders that prove it", () => {
