@@ -2,8 +2,9 @@
 // in one run, each measured the same way: the whole process under GNU time (wall seconds, peak RSS),
 // several runs, median. Not a test: a table for the README and the issue note.
 //
-// Inputs: the shared EVTX corpus (../shared/corpus, *.evtx copied into bench-data/corpus) and a large
-// generated log (bench-data/large/System.evtx, ≥ 200,000 records written by the project's EVTX writer).
+// Inputs: the shared EVTX corpus (../shared/corpus, *.evtx copied into bench-data/corpus), a large
+// generated log (bench-data/large/System.evtx, ≥ 200,000 records written by the project's EVTX writer),
+// and a generated folder shaped like a real winevt\Logs (300 logs, most empty, a few large).
 // References: libevtx `evtxexport -f xml` (one process per file, output discarded) and @ts-evtx/core's
 // builder `evtx(file).toArray()`; python-evtx when `evtx_dump.py` is on PATH.
 import { execFileSync, spawnSync } from "node:child_process";
@@ -116,7 +117,32 @@ function prepareInputs(): { name: string; dir: string; bytes: number; referenceR
     writeFileSync(largeFile, writeEvtx(largeLogEvents(LARGE_RECORDS)));
   }
   inputs.push({ name: `large (${LARGE_RECORDS.toLocaleString("en-US")} records)`, dir: largeDir, bytes: statSync(largeFile).size, referenceRecords: LARGE_RECORDS });
+  const winevt = prepareWinevtFolder();
+  inputs.push({ name: `winevt folder (${WINEVT_FILES} logs)`, dir: winevt.dir, bytes: winevt.bytes, referenceRecords: winevt.records });
   return inputs;
+}
+
+const WINEVT_FILES = 300;
+
+/**
+ * The shape of a real `Windows\System32\winevt\Logs` folder, which is what engineers feed rdp-triage:
+ * a few hundred logs, most of them empty or nearly so, a few dozen with thousands of records, a handful
+ * large. Written once by the project's EVTX writer (deterministic: the same files every run).
+ */
+function prepareWinevtFolder(): { dir: string; bytes: number; records: number } {
+  const dir = path.join(benchDir, "winevt");
+  const sizes = Array.from({ length: WINEVT_FILES }, (_, i) =>
+    i < 180 ? 0 : i < 260 ? 5 + ((i * 37) % 200) : i < 296 ? 1000 + ((i * 131) % 2000) : 8000 + i * 10,
+  );
+  const name = (i: number) => `Microsoft-Windows-Bench${String(i).padStart(3, "0")}%4Operational.evtx`;
+  if (!existsSync(path.join(dir, name(WINEVT_FILES - 1)))) {
+    process.stderr.write(`bench: writing ${WINEVT_FILES} logs to ${dir} ...\n`);
+    mkdirSync(dir, { recursive: true });
+    sizes.forEach((n, i) => writeFileSync(path.join(dir, name(i)), writeEvtx(largeLogEvents(n))));
+  }
+  let bytes = 0;
+  for (let i = 0; i < WINEVT_FILES; i++) bytes += statSync(path.join(dir, name(i))).size;
+  return { dir, bytes, records: sizes.reduce((a, b) => a + b, 0) };
 }
 
 function countIndexedRecords(db: string): number {
