@@ -150,7 +150,8 @@ export function evidenceRef(e: Evidence, lang: Lang): string {
       return t(lang, "recordRef", { source: e.source, id: e.recordId });
     case "acl":
     case "registry":
-      return t(lang, "lineRef", { source: e.source, line: e.line });
+      // A raw hive has no lines (its rows carry line 0): the source and the key shown beside it are the reference.
+      return e.line > 0 ? t(lang, "lineRef", { source: e.source, line: e.line }) : e.source;
     default:
       return e.source;
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   displayScript,
   displayTime,
+  evidenceRef,
   formatSize,
   formatTime,
   groupDigits,
@@ -78,6 +79,15 @@ describe("numbers and fences", () => {
   it("measures the longest backtick run", () => {
     expect(longestRun("a ``` b ```` c", "`")).toBe(4);
     expect(longestRun("none", "`")).toBe(0);
+  });
+});
+
+describe("evidence references", () => {
+  const registry = certFinding().evidence.find((e) => e.kind === "registry")!;
+  it("name the line of a text dump, and only the file for a raw hive (which has no lines)", () => {
+    expect(evidenceRef(registry, "en")).toBe("reg/cryptography.reg · line 3");
+    expect(evidenceRef({ ...registry, source: "config/SOFTWARE", line: 0 }, "en")).toBe("config/SOFTWARE");
+    expect(evidenceRef({ ...registry, source: "config/SOFTWARE", line: 0 }, "ja")).toBe("config/SOFTWARE");
   });
 });
 
