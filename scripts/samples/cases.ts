@@ -514,87 +514,74 @@ function certificateStoreBlob(thumbprint: string, container: string): string {
 const PINNED_THUMBPRINT = "7D3C6E0A9B1F42C85E6D0A3B9C2F1E4D5A6B7C80";
 const SELF_SIGNED_THUMBPRINT = "59EFF2E3B509C83137E81085E02A1AC63A7E61AA";
 
+/** A tls-protocol-disabled sample: a System log, the SCHANNEL protocol keys given, and CurrentVersion. */
+function tlsSubCauseCase(c: {
+  name: string;
+  description: string;
+  events: EventSpec[];
+  protocols: Record<string, { enabled: number; disabledByDefault: number }>;
+  currentVersion: RegKey;
+  expected: { description: string; confidence: "high" | "medium" | "low"; subCause: string };
+}): SampleCase {
+  return {
+    name: c.name,
+    description: c.description,
+    files: {
+      [SYSTEM_LOG]: systemLog(c.events),
+      "reg/system.reg": utf16leBom(regExport([selectKey(1), rdpTcpKey(), ...schannelKeys("ControlSet001", c.protocols)])),
+      "reg/software.reg": utf16leBom(regExport([cryptographyKey(), c.currentVersion])),
+    },
+    expected: {
+      description: c.expected.description,
+      expect: [{ scenario: "tls-protocol-disabled", confidence: c.expected.confidence, subCause: c.expected.subCause }],
+      absent: ALL.filter((s) => s !== "tls-protocol-disabled"),
+      exclusive: true,
+    },
+  };
+}
+
 function subCauseSampleCases(): SampleCase[] {
   const BROKER = "rdcb01.contoso.local";
   const server36871 = (count: number, every: number) => repeat(count, every, INCIDENT, (t) => schannelEvent(36871, "server", t, COMPUTER));
   return [
-    {
+    tlsSubCauseCase({
       name: "tls-legacy-only",
       description:
         "A baseline meant to switch off TLS 1.0/1.1 disabled TLS 1.2\\Server instead; TLS 1.0 and 1.1 stay at the Server 2019 defaults (enabled), so only deprecated versions are left, and Schannel 36871 Type=server repeats at the connection attempts.",
-      files: {
-        [SYSTEM_LOG]: systemLog(server36871(7, 13)),
-        "reg/system.reg": utf16leBom(
-          regExport([
-            selectKey(1),
-            rdpTcpKey(),
-            ...schannelKeys("ControlSet001", {
-              "TLS 1.2/Server": { enabled: 0, disabledByDefault: 1 },
-              "TLS 1.2/Client": { enabled: 1, disabledByDefault: 0 },
-            }),
-          ]),
-        ),
-        "reg/software.reg": utf16leBom(regExport([cryptographyKey(), currentVersionKey("17763")])),
+      events: server36871(7, 13),
+      protocols: {
+        "TLS 1.2/Server": { enabled: 0, disabledByDefault: 1 },
+        "TLS 1.2/Client": { enabled: 1, disabledByDefault: 0 },
       },
-      expected: {
-        description: "only TLS 1.0/1.1 left for the server, with server-side 36871 in the window",
-        expect: [{ scenario: "tls-protocol-disabled", confidence: "high", subCause: "legacy-only" }],
-        absent: ALL.filter((s) => s !== "tls-protocol-disabled"),
-        exclusive: true,
-      },
-    },
-    {
+      currentVersion: currentVersionKey("17763"),
+      expected: { description: "only TLS 1.0/1.1 left for the server, with server-side 36871 in the window", confidence: "high", subCause: "legacy-only" },
+    }),
+    tlsSubCauseCase({
       name: "tls13-only",
       description:
         "Windows Server 2022 (build 20348) with TLS 1.0, 1.1 and 1.2 disabled for the Schannel server role: only TLS 1.3 (the OS default) is left, and older clients fail with Schannel 36871 Type=server.",
-      files: {
-        [SYSTEM_LOG]: systemLog(server36871(4, 23)),
-        "reg/system.reg": utf16leBom(
-          regExport([
-            selectKey(1),
-            rdpTcpKey(),
-            ...schannelKeys("ControlSet001", {
-              "TLS 1.0/Server": { enabled: 0, disabledByDefault: 1 },
-              "TLS 1.1/Server": { enabled: 0, disabledByDefault: 1 },
-              "TLS 1.2/Server": { enabled: 0, disabledByDefault: 1 },
-            }),
-          ]),
-        ),
-        "reg/software.reg": utf16leBom(regExport([cryptographyKey(), currentVersion2022Key()])),
+      events: server36871(4, 23),
+      protocols: {
+        "TLS 1.0/Server": { enabled: 0, disabledByDefault: 1 },
+        "TLS 1.1/Server": { enabled: 0, disabledByDefault: 1 },
+        "TLS 1.2/Server": { enabled: 0, disabledByDefault: 1 },
       },
-      expected: {
-        description: "TLS 1.2 off, only TLS 1.3 left: medium",
-        expect: [{ scenario: "tls-protocol-disabled", confidence: "medium", subCause: "tls13-only" }],
-        absent: ALL.filter((s) => s !== "tls-protocol-disabled"),
-        exclusive: true,
-      },
-    },
-    {
+      currentVersion: currentVersion2022Key(),
+      expected: { description: "TLS 1.2 off, only TLS 1.3 left: medium", confidence: "medium", subCause: "tls13-only" },
+    }),
+    tlsSubCauseCase({
       name: "tls-server-credential-errors",
       description:
         "A sound baseline (TLS 1.0/1.1 off, TLS 1.2 explicitly enabled for the server role), yet Schannel 36871 Type=server repeats: the protocol versions are not the cause (cipher suites, FIPS or the certificate are).",
-      files: {
-        [SYSTEM_LOG]: systemLog(server36871(6, 17)),
-        "reg/system.reg": utf16leBom(
-          regExport([
-            selectKey(1),
-            rdpTcpKey(),
-            ...schannelKeys("ControlSet001", {
-              "TLS 1.0/Server": { enabled: 0, disabledByDefault: 1 },
-              "TLS 1.1/Server": { enabled: 0, disabledByDefault: 1 },
-              "TLS 1.2/Server": { enabled: 1, disabledByDefault: 0 },
-            }),
-          ]),
-        ),
-        "reg/software.reg": utf16leBom(regExport([cryptographyKey(), currentVersionKey("17763")])),
+      events: server36871(6, 17),
+      protocols: {
+        "TLS 1.0/Server": { enabled: 0, disabledByDefault: 1 },
+        "TLS 1.1/Server": { enabled: 0, disabledByDefault: 1 },
+        "TLS 1.2/Server": { enabled: 1, disabledByDefault: 0 },
       },
-      expected: {
-        description: "server-side 36871 with TLS 1.2 enabled: low, no protocol fix",
-        expect: [{ scenario: "tls-protocol-disabled", confidence: "low", subCause: "server-credential-errors" }],
-        absent: ALL.filter((s) => s !== "tls-protocol-disabled"),
-        exclusive: true,
-      },
-    },
+      currentVersion: currentVersionKey("17763"),
+      expected: { description: "server-side 36871 with TLS 1.2 enabled: low, no protocol fix", confidence: "low", subCause: "server-credential-errors" },
+    }),
     {
       name: "broker-database-failure",
       description:
