@@ -226,7 +226,10 @@ function parseInto(
       if (!bytes) {
         sink.problem({
           code: "text.too-large",
-          message: `text dump of ${size} bytes refused: the limit is ${MAX_TEXT_DUMP_BYTES} bytes (collect only the keys and folders rdp-triage reads)`,
+          message:
+            `text dump of ${size} bytes refused: the limit is ${MAX_TEXT_DUMP_BYTES} bytes. Collect only the keys and folders rdp-triage reads ` +
+            `(rdp-triage explain <scenario> lists them); instead of exporting a whole hive, give rdp-triage the hive file itself ` +
+            `(Windows\\System32\\config\\SYSTEM or SOFTWARE with its .LOG1/.LOG2), which it reads directly`,
         });
         return;
       }
