@@ -1055,27 +1055,30 @@ export function isZipFile(file: string): boolean {
  * the report keep saying where each file came from. Extraction goes to
  * `<workDir>/<key>/`, keyed by the zip's path, size and mtime, and is reused on the next run while
  * the zip is unchanged (a `<key>.json` beside the folder records the result). Problems carry the
- * zip's relative path in their location.
+ * zip's relative path in their location. `archives` are the zips found among `files` (for the chain of
+ * custody), so no caller has to sniff every file again.
  */
 export function expandArchives(
   files: EvidenceFileRef[],
   workDir: string,
   limits?: Partial<ZipLimits>,
-): { files: EvidenceFileRef[]; problems: Problem[] } {
+): { files: EvidenceFileRef[]; problems: Problem[]; archives: EvidenceFileRef[] } {
   const out: EvidenceFileRef[] = [];
   const problems: Problem[] = [];
+  const archives: EvidenceFileRef[] = [];
   for (const f of files) {
     if (!isZipFile(f.absolute)) {
       out.push(f);
       continue;
     }
+    archives.push(f);
     const { record, dir } = expandOne(f, workDir, limits);
     problems.push(...record.problems);
     for (const x of record.files) {
       out.push({ absolute: path.join(dir, ...x.relative.split("/")), relative: `${f.relative}${ARCHIVE_PATH_SEPARATOR}${x.archivePath}`, size: x.size });
     }
   }
-  return { files: out, problems };
+  return { files: out, problems, archives };
 }
 
 function expandOne(f: EvidenceFileRef, workDir: string, limits?: Partial<ZipLimits>): { record: ExpansionRecord; dir: string } {

@@ -97,7 +97,7 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
     textReaderFor(files),
   );
   const folderProblems = [...discovered.problems, ...expanded.problems, ...collectorProblems(layout)];
-  const archives = archiveCustody(discovered.files, files);
+  const archives = archiveCustody(expanded.archives, files);
   const writer = new IndexWriter(db);
   db.transaction(() => {
     db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('evidence_root', ?)").run(path.resolve(input));
@@ -342,19 +342,17 @@ function combinedHash(primarySha: string, logs: DiscoveredFile[]): string {
 type FileRef = { absolute: string; relative: string; size: number };
 
 /** The archives read in place, for the chain of custody: their own path, size, SHA-256, and files taken from them. */
-function archiveCustody(inputs: readonly FileRef[], files: readonly FileRef[]): { path: string; size: number; sha256: string; entries: number }[] {
-  return inputs
-    .filter((f) => isZipFile(f.absolute))
-    .map((f) => {
-      let sha256 = "";
-      try {
-        sha256 = hashFileStreaming(f.absolute);
-      } catch {
-        /* unreadable: expandArchives has already reported it */
-      }
-      const prefix = f.relative + ARCHIVE_PATH_SEPARATOR;
-      return { path: f.relative, size: f.size, sha256, entries: files.filter((x) => x.relative.startsWith(prefix)).length };
-    });
+function archiveCustody(archives: readonly FileRef[], files: readonly FileRef[]): { path: string; size: number; sha256: string; entries: number }[] {
+  return archives.map((f) => {
+    let sha256 = "";
+    try {
+      sha256 = hashFileStreaming(f.absolute);
+    } catch {
+      /* unreadable: expandArchives has already reported it */
+    }
+    const prefix = f.relative + ARCHIVE_PATH_SEPARATOR;
+    return { path: f.relative, size: f.size, sha256, entries: files.filter((x) => x.relative.startsWith(prefix)).length };
+  });
 }
 
 function hashFileStreaming(file: string): string {
