@@ -76,6 +76,38 @@ function pad3(n: number): string {
   return String(n).padStart(3, "0");
 }
 
+/** `ControlSet00N`. */
+export function controlSetName(n: number): string {
+  return `ControlSet${pad3(n)}`;
+}
+
+/** Problem code of a dump whose current control set had to be assumed (no `Select\Current` in it). */
+export const CONTROLSET_ASSUMED = "registry.controlset-assumed";
+
+/** What a dump without `Select\Current` assumed: the lowest control set it holds is the current one. */
+export function controlSetAssumedNote(lowest: number): string {
+  return `Select\\Current not found; assumed the lowest control set present, ${controlSetName(lowest)}, is the current one`;
+}
+
+/** A plausible `Select\Current` value (a control set number 1-999). */
+export function isSelectCurrentValue(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 999;
+}
+
+/**
+ * The mount a raw key lies under, as `<root>\<mount>` in lower case (`hklm\brokensystem`, whatever spelling
+ * of the root the dump used; a key without a root lies under HKLM, as logicalRegistryKey reads it), and
+ * the components below the mount; null for a root alone.
+ */
+export function registryMount(rawKey: string): { mount: string; rest: string[] } | null {
+  const parts = rawKey.trim().split("\\").filter((p) => p !== "");
+  if (parts.length === 0) return null;
+  const root = ROOTS[parts[0].toLowerCase()];
+  const [mount, ...rest] = root ? parts.slice(1) : parts;
+  if (mount === undefined) return null;
+  return { mount: `${(root ?? "HKLM").toLowerCase()}\\${mount.toLowerCase()}`, rest };
+}
+
 function join(prefix: string, rest: string[]): string {
   return rest.length > 0 ? `${prefix}\\${rest.join("\\")}` : prefix;
 }
@@ -167,8 +199,7 @@ export function sameRegistryKey(a: string, b: string): boolean {
 /** `Select\Current` of a SYSTEM hive found among the values of a dump (any mount name), or null. */
 export function findSelectCurrent(values: RegistryValue[]): number | null {
   for (const v of values) {
-    if (v.name.toLowerCase() !== "current" || typeof v.value !== "number") continue;
-    if (!Number.isInteger(v.value) || v.value < 1 || v.value > 999) continue;
+    if (v.name.toLowerCase() !== "current" || !isSelectCurrentValue(v.value)) continue;
     const logical = logicalRegistryKey(v.rawKey, null);
     if (logical.hive === "SYSTEM" && registryKeyId(logical.key) === "hklm\\system\\select") return v.value;
   }
@@ -202,7 +233,7 @@ export function normalizeRegistryKeys(values: RegistryValue[], keys: RegistryKey
     }
     if (lowest !== null) {
       current = lowest;
-      assumption = `Select\\Current not found; assumed the lowest control set present, ControlSet${pad3(lowest)}, is the current one`;
+      assumption = controlSetAssumedNote(lowest);
     }
   }
   return {
@@ -221,7 +252,7 @@ export function finishRegistryDump(
   currentControlSet: number | null | undefined,
 ): RegistryDumpResult {
   const normalized = normalizeRegistryKeys(values, keys, currentControlSet);
-  if (normalized.assumption) problems.push({ code: "registry.controlset-assumed", message: normalized.assumption + "." });
+  if (normalized.assumption) problems.push({ code: CONTROLSET_ASSUMED, message: normalized.assumption + "." });
   return { values: normalized.values, keys: normalized.keys, problems, currentControlSet: normalized.currentControlSet };
 }
 

@@ -1,9 +1,14 @@
 import type { Db } from "./db.js";
-import { logicalRegistryKey } from "../parsers/registryPath.js";
+import {
+  CONTROLSET_ASSUMED,
+  controlSetAssumedNote,
+  controlSetName,
+  isSelectCurrentValue,
+  logicalRegistryKey,
+  registryMount,
+} from "../parsers/registryPath.js";
 
-/** Problem code a parser writes when a dump had no `Select\Current` and the lowest control set was assumed current. */
-export const CONTROLSET_ASSUMED = "registry.controlset-assumed";
-/** What that row becomes once a `Select\Current` found in another file of the evidence decided instead. */
+/** What a registry.controlset-assumed row becomes once a `Select\Current` found in another file of the evidence decided instead. */
 export const CONTROLSET_FROM_SELECT = "registry.controlset-from-select";
 
 interface SelectCurrent {
@@ -92,7 +97,7 @@ function relink(db: Db): number {
     } else if (lowest !== undefined) {
       // What the parser wrote (registryPath.ts normalizeRegistryKeys), unchanged for an unchanged dump.
       code = CONTROLSET_ASSUMED;
-      message = `Select\\Current not found; assumed the lowest control set present, ControlSet${pad3(lowest)}, is the current one.`;
+      message = `${controlSetAssumedNote(lowest)}.`;
     } else {
       continue;
     }
@@ -112,12 +117,11 @@ function selectCurrentByMount(db: Db): Map<string, SelectCurrent> {
     .all() as { rawKey: string; value: number; path: string }[];
   const currentByMount = new Map<string, SelectCurrent>();
   for (const s of selects) {
-    if (!Number.isInteger(s.value) || s.value < 1 || s.value > 999) continue;
-    const parts = keyParts(s.rawKey);
+    if (!isSelectCurrentValue(s.value)) continue;
+    const at = registryMount(s.rawKey);
     // Only the mount's own Select (HKLM\<mount>\Select), not a deeper key that happens to be named so.
-    if (parts.length !== 3 || parts[2].toLowerCase() !== "select") continue;
-    const mount = mountOf(s.rawKey);
-    if (!currentByMount.has(mount)) currentByMount.set(mount, { current: s.value, path: s.path });
+    if (at === null || at.rest.length !== 1 || at.rest[0].toLowerCase() !== "select") continue;
+    if (!currentByMount.has(at.mount)) currentByMount.set(at.mount, { current: s.value, path: s.path });
   }
   return currentByMount;
 }
@@ -128,40 +132,20 @@ function fromSelectMessage(selects: SelectCurrent[], setsInDump: Set<number>): s
     .map((s) => {
       const others = [...setsInDump].filter((n) => n !== s.current).sort((a, b) => a - b);
       const stale = others.length
-        ? `; ${others.map((n) => `ControlSet${pad3(n)}`).join(", ")} in this dump ${others.length > 1 ? "are" : "is"} not the current control set and keep${others.length > 1 ? "" : "s"} ${others.length > 1 ? "their names" : "its name"}`
+        ? `; ${others.map(controlSetName).join(", ")} in this dump ${others.length > 1 ? "are" : "is"} not the current control set and keep${others.length > 1 ? "" : "s"} ${others.length > 1 ? "their names" : "its name"}`
         : "";
-      return `ControlSet${pad3(s.current)} taken as the current control set (CurrentControlSet) from Select\\Current = ${s.current} in ${s.path}${stale}.`;
+      return `${controlSetName(s.current)} taken as the current control set (CurrentControlSet) from Select\\Current = ${s.current} in ${s.path}${stale}.`;
     })
     .join(" ");
 }
 
-const ROOTS: Record<string, string> = { hkey_local_machine: "hklm", hklm: "hklm" };
-
-/** A raw key's path components, read as lying under HKLM when it names no root (as logicalRegistryKey does). */
-function keyParts(rawKey: string): string[] {
-  const parts = rawKey.trim().split("\\").filter((p) => p !== "");
-  if (parts.length === 0) return parts;
-  const root = ROOTS[parts[0].toLowerCase()];
-  if (root) return ["hklm", ...parts.slice(1)];
-  const other = /^hkey_|^hk(?:cu|u|cr|cc)$/i.test(parts[0]);
-  return other ? parts : ["hklm", ...parts];
-}
-
-/**
- * The mount a raw key lies under, whatever spelling of the root the dump used: `HKEY_LOCAL_MACHINE\BROKENSYSTEM\…`,
- * `HKLM\BROKENSYSTEM\…` and `BROKENSYSTEM\…` are one mount.
- */
+/** The mount a raw key lies under (`hklm\\brokensystem`); "" for a root alone. */
 function mountOf(rawKey: string): string {
-  const parts = keyParts(rawKey);
-  return parts.slice(0, 2).join("\\").toLowerCase();
+  return registryMount(rawKey)?.mount ?? "";
 }
 
 function addTo<T>(map: Map<number, Set<T>>, key: number, value: T): void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   set.add(value);
-}
-
-function pad3(n: number): string {
-  return String(n).padStart(3, "0");
 }
