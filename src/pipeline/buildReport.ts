@@ -3,7 +3,7 @@ import { EvidenceIndex } from "../store/evidence.js";
 import { buildContext, runScenarios } from "../scenarios/engine.js";
 import { SCENARIOS } from "../scenarios/index.js";
 import type { Lang, Scenario } from "../scenarios/types.js";
-import type { ArchiveSummary, CaseInfo, Report, SourceSummary, TimelineEntry } from "../report/findings.js";
+import { folderSourceRow, type ArchiveSummary, type CaseInfo, type Report, type SourceSummary, type TimelineEntry } from "../report/findings.js";
 import { TOOL_VERSION } from "../version.js";
 
 export interface ReportOptions {
@@ -40,18 +40,7 @@ export function buildReport(db: Db, options: ReportOptions = {}): Report {
   }));
   const folderProblems = problems.filter((p) => p.source === null);
   if (folderProblems.length) {
-    sources.push({
-      path: "(evidence folder)",
-      kind: "folder",
-      encoding: null,
-      size: 0,
-      sha256: "",
-      records: 0,
-      firstEvent: null,
-      lastEvent: null,
-      drive: null,
-      problems: folderProblems.map((p) => ({ code: p.code, message: p.message, location: p.location })),
-    });
+    sources.push(folderSourceRow(folderProblems.map((p) => ({ code: p.code, message: p.message, location: p.location }))));
   }
   const timeline: TimelineEntry[] = [];
   const seen = new Set<string>();

@@ -100,6 +100,14 @@ export interface SourceSummary {
   problems: { code: string; message: string; location: string | null }[];
 }
 
+/** The path of the sources row that carries the problems of the evidence folder as a whole (JSON contract). */
+export const FOLDER_ROW_PATH = "(evidence folder)";
+
+/** That row: problems about no one file (collector misses, refused archive entries, links not followed). */
+export function folderSourceRow(problems: SourceSummary["problems"]): SourceSummary {
+  return { path: FOLDER_ROW_PATH, kind: "folder", encoding: null, size: 0, sha256: "", records: 0, firstEvent: null, lastEvent: null, drive: null, problems };
+}
+
 /**
  * An archive the evidence was read from in place (a CaseLogs or Disk Inspect zip given as the input,
  * or a zip inside the evidence folder): the container's own identity for the chain of custody. Its

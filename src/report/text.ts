@@ -1,7 +1,7 @@
 // Formatting shared by the renderers: making hostile text visible, dates, sizes, ordering.
 // Everything here returns plain text; each renderer escapes it for its own format.
 
-import { CONFIDENCE_ORDER } from "./findings.js";
+import { CONFIDENCE_ORDER, FOLDER_ROW_PATH } from "./findings.js";
 import type { Confidence, Evidence, Finding, Report } from "./findings.js";
 import { t } from "./i18n.js";
 import type { Lang } from "./i18n.js";
@@ -179,7 +179,7 @@ export function caseCommand(report: Report): string | undefined {
 
 /** The row buildReport adds for problems of the evidence folder as a whole (kind "folder"), not a file. */
 export function isFolderRow(s: { path: string; kind: string }): boolean {
-  return s.kind === "folder" && s.path === "(evidence folder)";
+  return s.kind === "folder" && s.path === FOLDER_ROW_PATH;
 }
 
 /** A piece of a checked scenario's `detail`: prose, or rescue-VM cmd lines (one command per line). */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
-import type { Remediation } from "../../src/report/findings.js";
+import { folderSourceRow, type Remediation } from "../../src/report/findings.js";
 import { contentSecurityPolicy, findTemplatesDir, renderHtml } from "../../src/report/html.js";
 import { translationTables } from "../../src/report/i18n.js";
 import { caseReport, certFinding, emptyReport, hostileReport, OFFLINE_CMD, ONLINE_PS, tlsLowFinding } from "./fixtures.js";
@@ -319,18 +319,7 @@ describe("renderHtml: Japanese", () => {
 
 describe("renderHtml: chain of custody", () => {
   const archives = [{ path: "CaseLogs_2026-11-21.zip", size: 123_456, sha256: "ab".repeat(32), entries: 5 }];
-  const folderRow = {
-    path: "(evidence folder)",
-    kind: "folder",
-    encoding: null,
-    size: 0,
-    sha256: "",
-    records: 0,
-    firstEvent: null,
-    lastEvent: null,
-    drive: null,
-    problems: [{ code: "collector.not-found", message: "the collector reports it could not get F:\\Windows\\x.evtx (not found on the disk)", location: "failedLogFiles.log line 2" }],
-  };
+  const folderRow = folderSourceRow([{ code: "collector.not-found", message: "the collector reports it could not get F:\\Windows\\x.evtx (not found on the disk)", location: "failedLogFiles.log line 2" }]);
 
   it("lists the archives read in place, with their own size and SHA-256, above the evidence files", () => {
     const page = renderHtml(caseReport({ archives }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import type { Evidence, Remediation } from "../../src/report/findings.js";
+import { folderSourceRow, type Evidence, type Remediation } from "../../src/report/findings.js";
 import { decisiveEvidence, MAX_EVIDENCE_LINES, mdCode, mdText, renderMarkdown } from "../../src/report/markdown.js";
 import { caseReport, certFinding, emptyReport, hostileReport, OFFLINE_CMD, ONLINE_PS, tlsLowFinding } from "./fixtures.js";
 import { markdownFences, markdownSection, outsideFences, tableCells, withoutCodeSpans } from "./helpers.js";
@@ -262,24 +262,13 @@ describe("renderMarkdown: checked details mixing prose and collect commands", ()
 });
 
 describe("renderMarkdown: chain of custody", () => {
-  const folderRow = {
-    path: "(evidence folder)",
-    kind: "folder",
-    encoding: null,
-    size: 0,
-    sha256: "",
-    records: 0,
-    firstEvent: null,
-    lastEvent: null,
-    drive: null,
-    problems: [
-      {
-        code: "collector.not-found",
-        message: "the collector reports it could not get F:\\Windows\\System32\\winevt\\Logs\\Security.evtx (not found on the disk)",
-        location: "CaseLogs/failedLogFiles.log line 2",
-      },
-    ],
-  };
+  const folderRow = folderSourceRow([
+    {
+      code: "collector.not-found",
+      message: "the collector reports it could not get F:\\Windows\\System32\\winevt\\Logs\\Security.evtx (not found on the disk)",
+      location: "CaseLogs/failedLogFiles.log line 2",
+    },
+  ]);
 
   it("names the file a collector could not get, not only the problem code", () => {
     const custody = markdownSection(renderMarkdown(caseReport({ sources: [...caseReport().sources, folderRow] })), "## Chain of custody");
