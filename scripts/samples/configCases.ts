@@ -7,7 +7,7 @@ import { writeEvtx, type EventSpec } from "../../src/evtxWriter/index.js";
 import type { SampleCase } from "./cases.js";
 import { regExport, regQuery, type RegData, type RegKey } from "./dumps.js";
 import { utf16leBom, utf8 } from "./encode.js";
-import { RCM, SCM, at, systemBackground } from "./events.js";
+import { rcmSystemEvent, SCM, at, systemBackground } from "./events.js";
 
 const LOGS = "Windows/System32/winevt/Logs";
 const SYSTEM_LOG = `${LOGS}/System.evtx`;
@@ -284,20 +284,7 @@ function scmEvent(eventId: number, time: string, params: string[], keyName: stri
 
 /** RemoteConnectionManager licensing events in System (classic, no insertion strings). */
 function rcmLicensingEvent(eventId: 1069 | 1128 | 1130, time: string): EventSpec {
-  return {
-    ...RCM,
-    eventId,
-    qualifiers: eventId === 1130 ? 32768 : 49152,
-    level: eventId === 1130 ? 3 : 2,
-    task: 0,
-    keywords: 0x80000000000000n,
-    timeCreated: time,
-    processId: 1116,
-    threadId: 2236,
-    channel: "System",
-    computer: COMPUTER,
-    data: [],
-  };
+  return rcmSystemEvent(eventId, time, COMPUTER, [], eventId === 1130 ? "warning" : "error");
 }
 
 const SECURITY = { provider: "Microsoft-Windows-Security-Auditing", providerGuid: "{54849625-5478-4994-A5BA-3E3B0328C30D}" };

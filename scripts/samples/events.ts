@@ -33,11 +33,31 @@ export function rcmCertificateEvent(
   const data: EventSpec["data"] = [];
   if (status.text !== undefined) data.push({ name: null, value: status.text, type: "string" });
   if (status.binary !== undefined) data.push({ name: null, value: status.binary, type: "binary", element: "Binary" });
+  return rcmSystemEvent(eventId, time, computer, data, eventId === 1056 ? "information" : "error");
+}
+
+/** Qualifiers and level of a classic event by its severity (the top two bits of the 32-bit id). */
+const SEVERITY = {
+  information: { qualifiers: 16384, level: 4 },
+  warning: { qualifiers: 32768, level: 3 },
+  error: { qualifiers: 49152, level: 2 },
+} as const;
+
+/**
+ * A RemoteConnectionManager event in the System log as TermService writes it there: classic (EventID
+ * with Qualifiers), classic keywords, the svchost process of TermService, unnamed Data items.
+ */
+export function rcmSystemEvent(
+  eventId: number,
+  time: string,
+  computer: string,
+  data: EventSpec["data"],
+  severity: keyof typeof SEVERITY = "error",
+): EventSpec {
   return {
     ...RCM,
     eventId,
-    qualifiers: eventId === 1056 ? 16384 : 49152,
-    level: eventId === 1056 ? 4 : 2,
+    ...SEVERITY[severity],
     task: 0,
     keywords: 0x80000000000000n,
     timeCreated: time,
@@ -199,18 +219,5 @@ export function brokerEvent(kind: 2056 | 1296, time: string, computer: string): 
  * unnamed Data insertion string).
  */
 export function rcmPinnedKeyEvent(time: string, computer: string, thumbprint: string): EventSpec {
-  return {
-    ...RCM,
-    eventId: 1055,
-    qualifiers: 49152,
-    level: 2,
-    task: 0,
-    keywords: 0x80000000000000n,
-    timeCreated: time,
-    processId: 1116,
-    threadId: 2236,
-    channel: "System",
-    computer,
-    data: [{ name: null, value: thumbprint, type: "string" }],
-  };
+  return rcmSystemEvent(1055, time, computer, [{ name: null, value: thumbprint, type: "string" }]);
 }

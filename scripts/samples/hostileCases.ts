@@ -9,7 +9,7 @@
 import { writeEvtx, type EventSpec } from "../../src/evtxWriter/index.js";
 import { utf16leBom } from "./encode.js";
 import { DEFAULT_FOLDER_ACES, icaclsListing, machineKeysFolder, otherMachineKeys, RDP_KEY_PREFIX, regExport, type RegKey } from "./dumps.js";
-import { at, RCM, schannelEvent, systemBackground } from "./events.js";
+import { at, rcmSystemEvent, schannelEvent, systemBackground } from "./events.js";
 import type { SampleCase } from "./cases.js";
 
 /** A flag the payloads set if they ever run; the browser test asserts it stays undefined. */
@@ -61,23 +61,10 @@ export const HOSTILE_FILE_NAME = `acl/machinekeys ${HOSTILE.handlebars} ${HOSTIL
 
 /** RCM 1057 with two unnamed Data items: the hostile text, then the real status ("Access is denied."). */
 function rcm1057(time: string, computer: string, hostileData: string): EventSpec {
-  return {
-    ...RCM,
-    eventId: 1057,
-    qualifiers: 49152,
-    level: 2,
-    task: 0,
-    keywords: 0x80000000000000n,
-    timeCreated: time,
-    processId: 1116,
-    threadId: 2236,
-    channel: "System",
-    computer,
-    data: [
-      { name: null, value: hostileData, type: "string" },
-      { name: null, value: "Access is denied.", type: "string" },
-    ],
-  };
+  return rcmSystemEvent(1057, time, computer, [
+    { name: null, value: hostileData, type: "string" },
+    { name: null, value: "Access is denied.", type: "string" },
+  ]);
 }
 
 function systemLog(computer: string, hostileData: string): Uint8Array {
