@@ -14,8 +14,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openZip, readZipEntry } from "../../src/evidence/archive.js";
 import { hiveNameFromFileName, isRegf, readHive } from "../../src/parsers/hive/index.js";
-import type { RegistryValue } from "../../src/parsers/types.js";
-import { hasTool, parseReglookupDacl, reglookupCanRender, runReglookup, runRegfexport, type OracleValue } from "../parsers/hive/oracle.js";
+import { belowRoot, compareWithOracle, hasTool, parseReglookupDacl, reglookupCanRender, runReglookup, runRegfexport } from "../parsers/hive/oracle.js";
 
 const samplesDir = path.resolve(__dirname, "..", "..", "samples");
 const ZIPPED_SAMPLES = ["caselogs-zip", "disk-inspect-zip"];
@@ -53,52 +52,6 @@ function sampleHives(): SampleHive[] {
       }
     }
   }
-  return out;
-}
-
-function belowRoot(rawKey: string, hive: string): string {
-  const prefix = `HKEY_LOCAL_MACHINE\\${hive}`;
-  return rawKey === prefix ? "" : rawKey.slice(prefix.length + 1);
-}
-
-interface Comparison {
-  compared: number;
-  skipped: { key: string; why: string }[];
-  mismatches: string[];
-}
-
-/** Value by value, both ways (the same rules as readHive.test.ts's oracle comparison). */
-function compareValues(ours: RegistryValue[], hive: string, oracle: OracleValue[], oracleName: string, canRender?: typeof reglookupCanRender): Comparison {
-  const id = (p: string, n: string) => `${p.toUpperCase()}\u0000${n.toUpperCase()}`;
-  const byId = new Map<string, OracleValue>();
-  for (const o of oracle) {
-    if (byId.has(id(o.path, o.name))) throw new Error(`${oracleName} printed ${o.path}\\${o.name} twice`);
-    byId.set(id(o.path, o.name), o);
-  }
-  const out: Comparison = { compared: 0, skipped: [], mismatches: [] };
-  for (const v of ours) {
-    const p = belowRoot(v.rawKey, hive);
-    const label = `${p}\\${v.name}`;
-    const why = canRender?.(p, v.name, v.value, v.type);
-    if (why) {
-      out.skipped.push({ key: label, why });
-      continue;
-    }
-    const o = byId.get(id(p, v.name));
-    if (!o) {
-      out.mismatches.push(`${oracleName} has no value ${label}`);
-      continue;
-    }
-    byId.delete(id(p, v.name));
-    if (o.skip) {
-      out.skipped.push({ key: label, why: o.skip });
-      continue;
-    }
-    out.compared++;
-    if (o.type !== v.type) out.mismatches.push(`${label}: type ${v.type} vs ${oracleName} ${o.type}`);
-    else if (JSON.stringify(o.value) !== JSON.stringify(v.value)) out.mismatches.push(`${label}: ${JSON.stringify(v.value)} vs ${oracleName} ${JSON.stringify(o.value)}`);
-  }
-  for (const o of byId.values()) out.mismatches.push(`readHive misses ${oracleName}'s value ${o.path}\\${o.name}`);
   return out;
 }
 
@@ -143,7 +96,7 @@ describe.skipIf(!haveReglookup)("oracle: reglookup over the sample hives", () =>
       const ours = readHive(h.bytes, { hiveName: h.hiveName, aclKeys: keyPaths });
       expect(ours.problems).toEqual([]);
 
-      const values = compareValues(ours.values, h.hiveName, rl.values, "reglookup", reglookupCanRender);
+      const values = compareWithOracle(ours.values, h.hiveName, rl.values, "reglookup", reglookupCanRender);
       console.log(`[oracle] reglookup ${h.label}: ${values.compared} values compared, ${values.skipped.length} skipped, ${values.mismatches.length} mismatches`);
       totals.reglookupValues += values.compared;
       totals.mismatches += values.mismatches.length;
@@ -188,7 +141,7 @@ describe.skipIf(!haveRegfexport)("oracle: regfexport (libregf) over the sample h
       const rx = runRegfexport(file);
       expect(rx.stderr).toBe("");
       const ours = readHive(h.bytes, { hiveName: h.hiveName });
-      const values = compareValues(ours.values, h.hiveName, rx.values, "regfexport");
+      const values = compareWithOracle(ours.values, h.hiveName, rx.values, "regfexport");
       console.log(`[oracle] regfexport ${h.label}: ${values.compared} values compared, ${values.skipped.length} skipped, ${values.mismatches.length} mismatches`);
       totals.regfexportValues += values.compared;
       totals.mismatches += values.mismatches.length;

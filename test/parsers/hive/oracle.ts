@@ -264,3 +264,65 @@ export function parseReglookupDacl(dacl: string): { sid: string; access: string;
       };
     });
 }
+
+/** A raw key's path below `HKEY_LOCAL_MACHINE\<hive>` (how the oracles print paths). */
+export function belowRoot(rawKey: string, hive: string): string {
+  const prefix = `HKEY_LOCAL_MACHINE\\${hive}`;
+  return rawKey === prefix ? "" : rawKey.slice(prefix.length + 1);
+}
+
+export interface OracleComparison {
+  compared: number;
+  skipped: { key: string; why: string }[];
+  mismatches: string[];
+}
+
+/**
+ * Value by value, both ways: every value readHive returned must be the oracle's (same type, same
+ * value), and every value the oracle printed must be among readHive's. `canRender` says which values
+ * the oracle cannot print faithfully (skipped, with why); an oracle value it cannot render by name was
+ * matched under its real name. An oracle that prints a value twice is an error of the test's setup.
+ */
+export function compareWithOracle(
+  ours: RegistryValue[],
+  hive: string,
+  oracle: OracleValue[],
+  oracleName: string,
+  canRender?: typeof reglookupCanRender,
+): OracleComparison {
+  const id = (p: string, n: string) => `${p.toUpperCase()}\u0000${n.toUpperCase()}`;
+  const byId = new Map<string, OracleValue>();
+  for (const o of oracle) {
+    if (byId.has(id(o.path, o.name))) throw new Error(`${oracleName} printed ${o.path}\\${o.name} twice`);
+    byId.set(id(o.path, o.name), o);
+  }
+  const out: OracleComparison = { compared: 0, skipped: [], mismatches: [] };
+  for (const v of ours) {
+    const path = belowRoot(v.rawKey, hive);
+    const label = `${path}\\${v.name}`;
+    const why = canRender?.(path, v.name, v.value, v.type);
+    if (why) {
+      out.skipped.push({ key: label, why });
+      continue;
+    }
+    const o = byId.get(id(path, v.name));
+    if (!o) {
+      out.mismatches.push(`${oracleName} has no value ${label}`);
+      continue;
+    }
+    byId.delete(id(path, v.name));
+    if (o.skip) {
+      out.skipped.push({ key: label, why: o.skip });
+      continue;
+    }
+    out.compared++;
+    if (o.type !== v.type) out.mismatches.push(`${label}: type ${v.type} vs ${oracleName} ${o.type}`);
+    else if (JSON.stringify(o.value) !== JSON.stringify(v.value))
+      out.mismatches.push(`${label}: ${JSON.stringify(v.value).slice(0, 80)} vs ${oracleName} ${JSON.stringify(o.value).slice(0, 80)}`);
+  }
+  for (const o of byId.values()) {
+    if (canRender && canRender(o.path, o.name, null, "") !== null) continue; // mangled name: matched under its real name above
+    out.mismatches.push(`readHive misses ${oracleName}'s value ${o.path}\\${o.name}`);
+  }
+  return out;
+}

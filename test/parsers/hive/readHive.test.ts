@@ -16,7 +16,7 @@ import {
 import { writeNewFormatLog } from "../../../src/hiveWriter/index.js";
 import type { RegistryValue } from "../../../src/parsers/types.js";
 import { pattern, softwareTree, systemTree, THUMB } from "./fixtures.js";
-import { hasTool, parseReglookupDacl, reglookupCanRender, runReglookup, runRegfexport, type OracleValue } from "./oracle.js";
+import { belowRoot, compareWithOracle, hasTool, parseReglookupDacl, reglookupCanRender, runReglookup, runRegfexport } from "./oracle.js";
 
 let dir = "";
 beforeAll(() => {
@@ -233,51 +233,6 @@ describe("toLogicalKey", () => {
 // -------------------------------------------------------------------------------------------------
 // Oracles: every value readHive returns must equal what reglookup and libregf's regfexport read.
 
-function belowRoot(rawKey: string, hive: string): string {
-  const prefix = `HKEY_LOCAL_MACHINE\\${hive}`;
-  return rawKey === prefix ? "" : rawKey.slice(prefix.length + 1);
-}
-
-interface Comparison {
-  compared: number;
-  skipped: { key: string; why: string }[];
-  mismatches: string[];
-}
-
-function compare(ours: RegistryValue[], hive: string, oracle: OracleValue[], oracleName: string, canRender?: typeof reglookupCanRender): Comparison {
-  const byId = new Map<string, OracleValue>();
-  for (const o of oracle) byId.set(`${o.path.toUpperCase()}\u0000${o.name.toUpperCase()}`, o);
-  const out: Comparison = { compared: 0, skipped: [], mismatches: [] };
-  for (const v of ours) {
-    const path = belowRoot(v.rawKey, hive);
-    const id = `${path}\\${v.name}`;
-    const why = canRender?.(path, v.name, v.value, v.type);
-    if (why) {
-      out.skipped.push({ key: id, why });
-      continue;
-    }
-    const o = byId.get(`${path.toUpperCase()}\u0000${v.name.toUpperCase()}`);
-    if (!o) {
-      out.mismatches.push(`${oracleName} has no value ${id}`);
-      continue;
-    }
-    byId.delete(`${path.toUpperCase()}\u0000${v.name.toUpperCase()}`);
-    if (o.skip) {
-      out.skipped.push({ key: id, why: o.skip });
-      continue;
-    }
-    out.compared++;
-    if (o.type !== v.type) out.mismatches.push(`${id}: type ${v.type} vs ${oracleName} ${o.type}`);
-    else if (JSON.stringify(o.value) !== JSON.stringify(v.value))
-      out.mismatches.push(`${id}: ${JSON.stringify(v.value).slice(0, 80)} vs ${oracleName} ${JSON.stringify(o.value).slice(0, 80)}`);
-  }
-  for (const o of byId.values()) {
-    if (canRender && canRender(o.path, o.name, null, "") !== null) continue; // mangled name: matched under its real name above
-    out.mismatches.push(`readHive misses ${oracleName}'s value ${o.path}\\${o.name}`);
-  }
-  return out;
-}
-
 const oracleCases: { label: string; hive: string; bytes: () => Uint8Array }[] = [
   { label: "SYSTEM (lh + ri)", hive: "SYSTEM", bytes: () => SYSTEM },
   { label: "SOFTWARE (lf + ri)", hive: "SOFTWARE", bytes: () => SOFTWARE },
@@ -294,7 +249,7 @@ describe.skipIf(!hasTool("reglookup"))("oracle: reglookup", () => {
       const ours = readHive(bytes, { hiveName: c.hive });
       expect(ours.problems).toEqual([]);
       const rl = runReglookup(file);
-      const cmp = compare(ours.values, c.hive, rl.values, "reglookup", reglookupCanRender);
+      const cmp = compareWithOracle(ours.values, c.hive, rl.values, "reglookup", reglookupCanRender);
       console.log(`[oracle] reglookup ${c.label}: ${cmp.compared} values compared, ${cmp.skipped.length} skipped (non-ASCII text), ${cmp.mismatches.length} mismatches`);
       expect(cmp.mismatches).toEqual([]);
       expect(cmp.compared).toBeGreaterThan(ours.values.length * 0.9);
@@ -330,7 +285,7 @@ describe.skipIf(!hasTool("regfexport"))("oracle: regfexport (libregf)", () => {
       writeFileSync(file, bytes);
       const ours = readHive(bytes, { hiveName: c.hive });
       const rx = runRegfexport(file);
-      const cmp = compare(ours.values, c.hive, rx.values, "regfexport");
+      const cmp = compareWithOracle(ours.values, c.hive, rx.values, "regfexport");
       console.log(
         `[oracle] regfexport ${c.label}: ${cmp.compared} values compared, ${cmp.skipped.length} skipped (${[...new Set(cmp.skipped.map((s) => s.why))].join("; ") || "none"}), ${cmp.mismatches.length} mismatches`,
       );
@@ -347,7 +302,7 @@ describe.skipIf(!hasTool("regfexport"))("oracle: regfexport (libregf)", () => {
     const ours = readHive(SYSTEM, { hiveName: "SYSTEM" }).values;
     const i = ours.findIndex((v) => v.name === "PortNumber");
     const wrong = ours.map((v, j) => (j === i ? { ...v, value: 3391 } : j === i + 1 ? { ...v, type: "REG_SZ" } : v));
-    const cmp = compare(wrong.slice(0, -1), "SYSTEM", rx, "regfexport");
+    const cmp = compareWithOracle(wrong.slice(0, -1), "SYSTEM", rx, "regfexport");
     expect(cmp.mismatches).toHaveLength(3);
   });
 });
