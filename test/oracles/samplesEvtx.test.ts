@@ -5,10 +5,10 @@
 // ThreadID, ActivityID, Channel, Computer, UserID and every EventData/UserData field (name, value, order).
 // Running evtxexport and parsing its XML reuse test/evtxWriter/libevtxOracle.ts.
 //
-// Normalized because they are only spelling (the same rules as test/parsers/evtx/differential.test.ts):
+// Normalized because they are only spelling (test/parsers/evtx/sameEvtxValue.ts, shared with differential.test.ts):
 //   * hex: libevtx pads Keywords/HexInt32/HexInt64 (0x%016x, 0x%08x); ours is 0x + unpadded lowercase →
 //     compared as numbers;
-//   * time: libevtx prints 9 fractional digits (the last two always 00), ours 7 → common precision;
+//   * time: libevtx prints 9 fractional digits (the last two always 00), ours 7 → ours a prefix, the rest zeros;
 //   * GUID: case-insensitive;
 //   * a NULL value (ours null) vs libevtx's empty element text "".
 // Not compared: EventSourceName and RelatedActivityID (not part of readEvtx's EventRecord model).
@@ -26,6 +26,7 @@ import { openZip, readZipEntry } from "../../src/evidence/archive.js";
 import { readEvtx } from "../../src/parsers/evtx/index.js";
 import type { EventRecord } from "../../src/parsers/types.js";
 import { evtxexportVersion, parseEvtxexportXml, runEvtxexport, type Rendered } from "../evtxWriter/libevtxOracle.js";
+import { sameEvtxValue } from "../parsers/evtx/sameEvtxValue.js";
 
 const samplesDir = path.resolve(__dirname, "..", "..", "samples");
 const libevtx = evtxexportVersion();
@@ -67,28 +68,6 @@ function sampleEvtxFiles(): EvtxInput[] {
   return out;
 }
 
-const HEX = /^0x[0-9a-f]+$/i;
-const DEC = /^\d+$/;
-const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/;
-const GUID = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i;
-
-function sameValue(ours: string | number | null | undefined, theirs: string | number | null | undefined): boolean {
-  const a = ours === null || ours === undefined ? "" : String(ours);
-  const b = theirs === null || theirs === undefined ? "" : String(theirs);
-  if (a === b) return true;
-  if (HEX.test(a) && (HEX.test(b) || DEC.test(b))) return BigInt(a) === BigInt(b);
-  const ta = TIME.exec(a);
-  const tb = TIME.exec(b);
-  if (ta && tb) {
-    const fa = ta[2] ?? "";
-    const fb = tb[2] ?? "";
-    // libevtx's two extra digits are always 00.
-    return ta[1] === tb[1] && fb.startsWith(fa) && /^0*$/.test(fb.slice(fa.length));
-  }
-  if (GUID.test(a) && GUID.test(b)) return a.toUpperCase() === b.toUpperCase();
-  return false;
-}
-
 interface FileComparison {
   ours: number;
   libevtx: number;
@@ -118,7 +97,7 @@ function compareFile(records: EventRecord[], rendered: Rendered[]): FileComparis
     const diffs: string[] = [];
     const check = (what: string, a: string | number | null, b: string | null): void => {
       out.fieldsCompared++;
-      if (!sameValue(a, b)) diffs.push(`${what}: ours ${JSON.stringify(a)}, libevtx ${JSON.stringify(b)}`);
+      if (!sameEvtxValue(a, b)) diffs.push(`${what}: ours ${JSON.stringify(a)}, libevtx ${JSON.stringify(b)}`);
     };
     check("TimeCreated", r.timeCreated, t.time);
     check("Provider", r.provider, t.provider);
@@ -144,7 +123,7 @@ function compareFile(records: EventRecord[], rendered: Rendered[]): FileComparis
         out.fieldsCompared++;
         if (f.position !== i) diffs.push(`field ${i}: position ${f.position}`);
         if (f.name !== name) diffs.push(`field ${i}: name ours ${JSON.stringify(f.name)}, libevtx ${JSON.stringify(name)}`);
-        else if (!sameValue(f.value, value)) diffs.push(`field ${i} ${name}: ours ${JSON.stringify(f.value)}, libevtx ${JSON.stringify(value)}`);
+        else if (!sameEvtxValue(f.value, value)) diffs.push(`field ${i} ${name}: ours ${JSON.stringify(f.value)}, libevtx ${JSON.stringify(value)}`);
       });
     }
     if (diffs.length) out.mismatches.push(`record ${t.recordId}: ${diffs.join("; ")}`);

@@ -5,8 +5,8 @@
 //
 //   * hex: libevtx pads (0x%08x / 0x%016x) and prints SizeT in decimal; ours is 0x + unpadded
 //     lowercase → compared as numbers;
-//   * time: libevtx prints 9 fractional digits (the last two always 00), ours 7 → compared at the
-//     common precision;
+//   * time: libevtx prints 9 fractional digits (the last two always 00), ours 7 → ours a prefix of
+//     libevtx's, the rest zeros (test/parsers/evtx/sameEvtxValue.ts holds these rules);
 //   * GUID: case-insensitive (libevtx keeps a literal GUID's manifest case);
 //   * line ends: the goldens were extracted with an XML parser, which turns CR LF into LF (XML 1.0
 //     §2.11); our values keep the CR LF actually stored (e.g. Security 4672 PrivilegeList);
@@ -45,6 +45,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventRecord } from "../../../src/parsers/types.js";
 import { corpusFiles, decodeCorpusFile, golden, type GoldenRecord, haveCorpus, noCorpusReason } from "./corpus.js";
+import { sameEvtxValue } from "./sameEvtxValue.js";
 
 /** Measured per file: records we emit and golden records we agree with (pinned: regressions fail). */
 const EXPECTED: Record<string, { ours: number; golden: number; agree: number }> = {
@@ -83,29 +84,6 @@ const EXPECTED_CLASSES: Record<string, Record<string, number>> = {
   "security_bad_string_cache.evtx": { "libevtx-invalid-xml": 1 },
 };
 
-const HEX = /^0x[0-9a-f]+$/i;
-const DEC = /^\d+$/;
-const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/;
-const GUID = /^\{[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}$/i;
-
-/** Equal after normalising spelling (see the file comment). */
-function sameValue(ours: string | number | null | undefined, gold: string | number | null | undefined): boolean {
-  const a = ours === null || ours === undefined ? "" : String(ours).replace(/\r\n?/g, "\n");
-  const b = gold === null || gold === undefined ? "" : String(gold);
-  if (a === b) return true;
-  if (HEX.test(a) && (HEX.test(b) || DEC.test(b))) return BigInt(a) === BigInt(b);
-  const ta = TIME.exec(a);
-  const tb = TIME.exec(b);
-  if (ta && tb) {
-    const fa = ta[2] ?? "";
-    const fb = tb[2] ?? "";
-    const n = Math.min(fa.length, fb.length);
-    return ta[1] === tb[1] && fa.slice(0, n) === fb.slice(0, n);
-  }
-  if (GUID.test(a) && GUID.test(b)) return a.toUpperCase() === b.toUpperCase();
-  return false;
-}
-
 /** Why one field value differs, when the reason is a known libevtx behaviour. */
 function fieldClass(ours: string | null, gold: string): string {
   if (/^\n\s*$/.test(gold) && gold.length > 1) return "capi2-whitespace";
@@ -139,7 +117,7 @@ function compare(records: EventRecord[], gold: GoldenRecord[]): Comparison {
     }
     const diffs: string[] = [];
     const check = (what: string, ours: string | number | null, theirs: string | number | null | undefined): void => {
-      if (!sameValue(ours, theirs)) diffs.push(`${what}: ours ${JSON.stringify(ours)}, libevtx ${JSON.stringify(theirs)}`);
+      if (!sameEvtxValue(ours, theirs, { xmlLineEnds: true })) diffs.push(`${what}: ours ${JSON.stringify(ours)}, libevtx ${JSON.stringify(theirs)}`);
     };
     check("EventID", r.eventId, g.event_id);
     check("Qualifiers", r.qualifiers, g.qualifiers);
@@ -159,7 +137,7 @@ function compare(records: EventRecord[], gold: GoldenRecord[]): Comparison {
         const f = r.fields[i];
         if (f.position !== position || f.name !== name) {
           diffs.push(`field ${i}: ours ${f.position}/${f.name}, libevtx ${position}/${name}`);
-        } else if (!sameValue(f.value, value)) {
+        } else if (!sameEvtxValue(f.value, value, { xmlLineEnds: true })) {
           const cls = fieldClass(f.value, value);
           classes.add(cls);
           if (cls === "unexplained") diffs.push(`field ${name}: ours ${JSON.stringify(f.value)}, libevtx ${JSON.stringify(value)}`);
