@@ -11,10 +11,9 @@
 import type { StoredRegistryValue } from "../store/evidence.js";
 import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, configConfidenceSentence, dwordAt, groupPolicyNote, policyFirstDword, policyFirstEvidence, sentences, valueDetail, valueSentence, type PolicyFirstDword } from "./lib/configRegistry.js";
-import { lsaNeed, terminalServerNeed } from "./lib/needs.js";
+import { NEED_SELECT_CURRENT, lsaNeed, terminalServerNeed } from "./lib/needs.js";
 import { keyCollected, registryEvidence } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";

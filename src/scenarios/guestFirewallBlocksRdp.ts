@@ -14,7 +14,6 @@
 
 import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, DEFAULT_RDP_PORT, configConfidenceSentence, dwordAt, groupPolicyNote, sentences } from "./lib/configRegistry.js";
 import {
@@ -29,7 +28,7 @@ import {
   type FirewallRule,
   type ProfileVerdict,
 } from "./lib/firewall.js";
-import { firewallNeed, firewallPolicyNeed, terminalServerNeed } from "./lib/needs.js";
+import { NEED_SELECT_CURRENT, firewallNeed, firewallPolicyNeed, terminalServerNeed } from "./lib/needs.js";
 import { keyCollected, registryEvidence, registrySourceOf } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked } from "./lib/results.js";

@@ -16,10 +16,10 @@
 import type { StoredRegistryValue } from "../store/evidence.js";
 import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { COLLECT_CONFIG } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, configConfidenceSentence, dwordAt, policyFirstDword, sentences, valueDetail, type PolicyFirstDword } from "./lib/configRegistry.js";
-import { lsaNeed, registryNeed, terminalServerNeed } from "./lib/needs.js";
+import { NEED_SELECT_CURRENT, lsaNeed, registryNeed, terminalServerNeed } from "./lib/needs.js";
 import { keyCollected, registryEvidence } from "./lib/registry.js";
 import { offlineAndOnline, offlineFirst } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type ConfigDecisionRule } from "./lib/results.js";

@@ -10,10 +10,10 @@
 
 import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { COLLECT_CONFIG } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, configConfidenceSentence, describeValue, groupPolicyNote, policyFirstDword, policyFirstEvidence, sentences, type PolicyFirstDword } from "./lib/configRegistry.js";
-import { registryNeed, terminalServerNeed } from "./lib/needs.js";
+import { NEED_SELECT_CURRENT, registryNeed, terminalServerNeed } from "./lib/needs.js";
 import { keyCollected } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";

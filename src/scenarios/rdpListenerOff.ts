@@ -12,11 +12,11 @@
 import type { StoredRegistryValue } from "../store/evidence.js";
 import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { COLLECT_CONFIG } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, configConfidenceSentence, describeValue, sentences } from "./lib/configRegistry.js";
 import { PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
-import { registryNeed, terminalServerNeed } from "./lib/needs.js";
+import { NEED_SELECT_CURRENT, registryNeed, terminalServerNeed } from "./lib/needs.js";
 import { collectedUnder, dwordValue, keyCollected, registryEvidence, registrySourceOf, stringValue } from "./lib/registry.js";
 import { offlineAndOnline } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked } from "./lib/results.js";

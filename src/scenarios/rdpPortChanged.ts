@@ -10,11 +10,10 @@
 
 import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, DEFAULT_RDP_PORT, configConfidenceSentence, dwordAt, sentences } from "./lib/configRegistry.js";
 import { BLOCKS, analyzeFirewall, profileObservations, type FirewallAnalysis, type ProfileVerdict } from "./lib/firewall.js";
-import { firewallNeed, firewallPolicyNeed, terminalServerNeed } from "./lib/needs.js";
+import { NEED_SELECT_CURRENT, firewallNeed, firewallPolicyNeed, terminalServerNeed } from "./lib/needs.js";
 import { registryEvidence, registrySourceOf } from "./lib/registry.js";
 import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";

@@ -20,11 +20,11 @@
 import type { StoredRegistryValue } from "../store/evidence.js";
 import type { Confidence, Evidence, Remediation } from "../report/findings.js";
 import type { Lang, Scenario, ScenarioContext, ScenarioResult } from "./types.js";
-import { COLLECT_CONFIG, NEED_SELECT_CURRENT } from "./lib/collectConfig.js";
+import { COLLECT_CONFIG } from "./lib/collectConfig.js";
 import { controlSetNote, missingEvidenceText } from "./lib/collect.js";
 import { CONFIG_KEY, policyFirstDword, sentences, type PolicyFirstDword } from "./lib/configRegistry.js";
 import { CHANNEL, PROVIDER, eventTableNote, splitByWindow, windowedEventEvidence, type WindowedEvents } from "./lib/events.js";
-import { registryNeed, serviceNeed, systemLogNeed, terminalServerNeed } from "./lib/needs.js";
+import { NEED_SELECT_CURRENT, registryNeed, serviceNeed, systemLogNeed, terminalServerNeed } from "./lib/needs.js";
 import { collectedUnder, dwordValue, keyCollected, registryEvidence, stringValue } from "./lib/registry.js";
 import { offlineAndOnline, onlineScript } from "./lib/remediation.js";
 import { configFinding, healthy, notChecked, type DecisionRule } from "./lib/results.js";

@@ -1,5 +1,4 @@
-import type { EvidenceNeed } from "../types.js";
-import { COLLECT, collectionScript, exportSoftware, exportSystem } from "./collect.js";
+import { COLLECT, exportSoftware, exportSystem } from "./collect.js";
 
 // Rescue-VM commands for the evidence the configuration scenarios read beyond lib/collect.ts, in the
 // same form (scenarios.md §6): bare commands using D = drive letter, OUT = output folder, hives loaded
@@ -19,13 +18,3 @@ export const COLLECT_CONFIG = {
   policies: COLLECT.policies,
   serverComponents: COLLECT.serverComponents,
 } as const;
-
-/** Select\Current: which ControlSet00N is the configuration in effect, and the one a fix must write to. */
-export const NEED_SELECT_CURRENT: EvidenceNeed = {
-  id: "select",
-  kind: "registry",
-  description: "Select\\Current, the control set in effect and the one the fix must write to",
-  path: "HKLM\\SYSTEM\\Select",
-  collect: collectionScript(COLLECT.selectKey),
-  commands: [COLLECT.selectKey],
-};

@@ -73,3 +73,11 @@ export const NEED_SELECT_FOR_FIX: EvidenceNeed = registryNeed(
   KEY.select,
   COLLECT.selectKey,
 );
+
+/** Select\Current, for scenarios whose verdict depends on which ControlSet00N is the configuration in effect. */
+export const NEED_SELECT_CURRENT: EvidenceNeed = registryNeed(
+  "select",
+  "Select\\Current, the control set in effect and the one the fix must write to",
+  KEY.select,
+  COLLECT.selectKey,
+);
