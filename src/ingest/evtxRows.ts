@@ -1,41 +1,5 @@
 import type { EventRecord } from "../parsers/types.js";
 
-/**
- * One event as the index stores it, in column order after source_id (see store/schema.ts):
- * the form the decode worker hands to the writer, so the main thread does no per-field work.
- */
-export type EventRow = [
-  recordId: number,
-  timeCreated: string,
-  provider: string | null,
-  providerGuid: string | null,
-  eventId: number,
-  qualifiers: number | null,
-  version: number | null,
-  level: number | null,
-  task: number | null,
-  opcode: number | null,
-  keywords: string | null,
-  channel: string | null,
-  computer: string | null,
-  userSid: string | null,
-  processId: number | null,
-  threadId: number | null,
-  activityId: string | null,
-  chunk: number,
-  offset: number,
-  status: string,
-  fields: string,
-];
-
-export function eventRow(r: EventRecord): EventRow {
-  return [
-    r.recordId, r.timeCreated, r.provider, r.providerGuid, r.eventId, r.qualifiers, r.version, r.level, r.task,
-    r.opcode, r.keywords, r.channel, r.computer, r.userSid, r.processId, r.threadId, r.activityId, r.chunk, r.offset,
-    r.status, fieldsJson(r.fields),
-  ];
-}
-
 /** A string JSON.stringify would escape: '"', '\\', a control character or a (lone) surrogate. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 

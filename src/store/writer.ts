@@ -1,6 +1,6 @@
 import type { Db } from "./db.js";
 import type { AclEntry, EventRecord, Problem, RegistryKey, RegistryValue } from "../parsers/types.js";
-import { fieldsJson, type EventRow } from "../ingest/evtxRows.js";
+import { fieldsJson } from "../ingest/evtxRows.js";
 
 export type SourceKind = "evtx" | "icacls" | "reg-query" | "reg-file" | "hive" | "hive-log" | "unknown";
 
@@ -17,8 +17,6 @@ export interface SourceDescription {
 /** Receives one source's parsed content inside its transaction. */
 export interface SourceSink {
   event(record: EventRecord): void;
-  /** The same, already in row form (from the decode worker). */
-  eventRow(row: EventRow): void;
   acl(entry: AclEntry): void;
   registryKey(key: RegistryKey): void;
   registryValue(value: RegistryValue): void;
@@ -130,24 +128,18 @@ export class IndexWriter {
       let encoding = desc.encoding;
       records = 0;
       problems = 0;
-      const eventStored = (time: string): void => {
-        if (first === null || time < first) first = time;
-        if (last === null || time > last) last = time;
-        records++;
-      };
       const sink: SourceSink = {
         event(r) {
-          // Bound directly, without building the EventRow array first (same values, same order: see eventRow).
+          // Bound directly in column order (store/schema.ts events, after source_id): no per-event array.
           s.insertEvent.run(
             id, r.recordId, r.timeCreated, r.provider, r.providerGuid, r.eventId, r.qualifiers, r.version, r.level, r.task,
             r.opcode, r.keywords, r.channel, r.computer, r.userSid, r.processId, r.threadId, r.activityId, r.chunk, r.offset,
             r.status, fieldsJson(r.fields),
           );
-          eventStored(r.timeCreated);
-        },
-        eventRow(row) {
-          s.insertEvent.run(id, ...row);
-          eventStored(row[1]);
+          const time = r.timeCreated;
+          if (first === null || time < first) first = time;
+          if (last === null || time > last) last = time;
+          records++;
         },
         acl(a) {
           s.insertAcl.run(id, a.line, a.path, a.principal, a.sid, a.access, a.rights, a.mask, a.flags.join(","), a.inherited ? 1 : 0);
