@@ -11,10 +11,9 @@
 // * a scenario whose decisive events sit in an intact chunk is still reported when another chunk is damaged.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { crc32, gunzipSync } from "node:zlib";
 import { corruptChunk, patchFileHeader, readFileHeader, recordOffsets, seededRandom, writeEvtx } from "../../src/evtxWriter/index.js";
 import { ingestFolder } from "../../src/ingest/ingestFolder.js";
@@ -22,10 +21,8 @@ import { openIndex, type Db } from "../../src/store/db.js";
 import { buildReport } from "../../src/pipeline/buildReport.js";
 import { sampleCases } from "../../scripts/samples/cases.js";
 import { at, schannelEvent, systemBackground } from "../../scripts/samples/events.js";
+import { corpusDir, haveCorpus } from "../parsers/evtx/corpus.js";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const corpusDir = path.resolve(repoRoot, "../shared/corpus");
-const haveCorpus = existsSync(corpusDir) && readdirSync(corpusDir).some((f) => f.endsWith(".evtx"));
 
 const CHUNK = 65536;
 const HEADER = 4096;
