@@ -31,8 +31,8 @@ describe("bundled samples", () => {
 
 describe("rdp-triage check over samples/", () => {
   for (const c of sampleCases()) {
-    it(`${c.name}: ${c.expected.description}`, () => {
-      const result = checkCase(path.join(samplesDir, c.name));
+    it(`${c.name}: ${c.expected.description}`, async () => {
+      const result = await checkCase(path.join(samplesDir, c.name));
       expect(result.failures).toEqual([]);
       expect(result.passed).toBe(true);
     });

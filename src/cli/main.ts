@@ -38,7 +38,7 @@ export function buildProgram(): Command {
       const [{ ingestFolder }, { progressReporter }] = await Promise.all([import("../ingest/ingestFolder.js"), import("./progress.js")]);
       const db = await openIndexFile(opts.db);
       try {
-        const summary = onIndex(opts.db, () => ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash }));
+        const summary = await onIndex(opts.db, () => ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash }));
         const kinds = Object.entries(summary.byKind)
           .sort()
           .map(([k, n]) => `${k} ${n}`)
@@ -86,7 +86,7 @@ export function buildProgram(): Command {
         import("../pipeline/reportCache.js"),
       ]);
       const report = await withIndex(opts.db, async (db) => {
-        const summary = ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
+        const summary = await ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
         process.stderr.write(
           printable(
             `Indexed ${summary.files} files: ${summary.indexed} parsed, ${summary.unchanged} unchanged; ` +
@@ -138,7 +138,7 @@ export function buildProgram(): Command {
       const db = await openIndexFile(opts.db);
       let report: Report;
       try {
-        report = onIndex(opts.db, () =>
+        report = await onIndex(opts.db, async () =>
           buildReport(db, {
             lang,
             asOf,
@@ -170,14 +170,15 @@ export function buildProgram(): Command {
         throw new UsageError(`cannot read ${samplesDir}: ${(error as Error).message}`);
       }
       if (cases.length === 0) throw new UsageError(`no case folders with expected.json under ${samplesDir}`);
-      const results = cases.map((dir) => {
-        const r = checkCase(dir);
+      const results: Awaited<ReturnType<typeof checkCase>>[] = [];
+      for (const dir of cases) {
+        const r = await checkCase(dir);
         const line = r.passed
           ? `PASS ${r.name}  [${r.found.join(", ") || "no findings"}]`
           : `FAIL ${r.name}\n${r.failures.map((f) => "     - " + f).join("\n")}`;
         process.stdout.write(printable(line) + "\n");
-        return r;
-      });
+        results.push(r);
+      }
       const failed = results.filter((r) => !r.passed).length;
       process.stdout.write(`${results.length - failed} passed, ${failed} failed\n`);
       if (opts.junit) await writeOutput("--junit", opts.junit, junitXml(results));
@@ -512,9 +513,9 @@ function indexError(file: string, error: unknown, opening: boolean): UsageError 
 }
 
 /** Runs `work` on an open index, reporting what is wrong with the index file as a usage error. */
-function onIndex<T>(file: string, work: () => T): T {
+async function onIndex<T>(file: string, work: () => Promise<T>): Promise<T> {
   try {
-    return work();
+    return await work();
   } catch (error) {
     throw indexError(file, error, false) ?? error;
   }

@@ -2,35 +2,20 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import { closeSync, mkdtempSync, openSync, readSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
-import { classifyEvidence, SNIFF_BYTES, type Classification } from "../evidence/classify.js";
-import { decodeText } from "../evidence/decodeText.js";
+import type { Classification } from "../evidence/classify.js";
 import { discoverEvidence, EvidenceFolderError, type Discovery } from "../evidence/discover.js";
 import { ARCHIVE_PATH_SEPARATOR, expandArchives, isZipFile } from "../evidence/archive.js";
 import { describeDrive, detectLayout, driveOf, textReaderFor, type EvidenceLayout } from "../evidence/layout.js";
-import { readEvtx, readEvtxFile } from "../parsers/evtx/index.js";
-import { parseIcaclsDump } from "../parsers/icacls.js";
-import { parseRegQuery } from "../parsers/regQuery.js";
-import { parseRegFile } from "../parsers/regFile.js";
 import { dropEventIndexes, restoreEventIndexes, type Db } from "../store/db.js";
-import { IndexWriter, type SourceKind, type SourceSink } from "../store/writer.js";
+import { IndexWriter, type SourceKind } from "../store/writer.js";
 import { relinkControlSets } from "../store/relinkControlSets.js";
-import { guessHiveName, hiveNameFromFileName, readHive, transactionLogNames } from "../parsers/hive/index.js";
+// Only the file-name helpers here: the parsers themselves are loaded on first need (parseEvidence.ts).
+import { transactionLogNames } from "../parsers/hive/fileNames.js";
 import type { DiscoveredFile } from "../evidence/discover.js";
-import type { EventRecord, Problem } from "../parsers/types.js";
+import type { Problem } from "../parsers/types.js";
+import { MAX_TEXT_DUMP_BYTES, MAX_WHOLE_READ_BYTES } from "./limits.js";
 
-/**
- * Text dumps above this size are refused with a problem row instead of being loaded whole: a real
- * icacls or reg query dump of the keys rdp-triage reads is a few MB at most, so anything far larger is
- * not the evidence we asked for (a 50 MB file of garbage must not cost 50 MB × UTF-16 of memory).
- */
-export const MAX_TEXT_DUMP_BYTES = 32 * 1024 * 1024;
-
-/**
- * The most Node's readFileSync reads into one buffer (2 GiB − 1). Hives are read whole (a cell may
- * point anywhere in the file); Windows itself keeps a hive well under this size. Event logs larger
- * than MAX_TEXT_DUMP_BYTES are read chunk by chunk instead, whatever their size.
- */
-export const MAX_WHOLE_READ_BYTES = 2 ** 31 - 1;
+export { MAX_TEXT_DUMP_BYTES, MAX_WHOLE_READ_BYTES } from "./limits.js";
 
 export interface IngestProgress {
   done: number;
@@ -65,10 +50,10 @@ export interface IngestSummary {
  * one transaction per file. Archives are unpacked into a private temporary folder removed afterwards;
  * their files keep their archive path (`case.zip!/F/Windows/...`).
  */
-export function ingestFolder(input: string, db: Db, options: IngestOptions = {}): IngestSummary {
+export async function ingestFolder(input: string, db: Db, options: IngestOptions = {}): Promise<IngestSummary> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-archives-"));
   try {
-    return ingestExpanded(input, discoverInput(input), workDir, db, options);
+    return await ingestExpanded(input, discoverInput(input), workDir, db, options);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
@@ -88,7 +73,7 @@ function discoverInput(input: string): Discovery {
   throw new EvidenceFolderError(`${input} is neither a folder nor a .zip archive`);
 }
 
-function ingestExpanded(input: string, discovered: Discovery, workDir: string, db: Db, options: IngestOptions): IngestSummary {
+async function ingestExpanded(input: string, discovered: Discovery, workDir: string, db: Db, options: IngestOptions): Promise<IngestSummary> {
   const started = process.hrtime.bigint();
   const expanded = expandArchives(discovered.files, workDir);
   const files = expanded.files;
@@ -119,6 +104,7 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
   let done = 0;
   const byLowerPath = new Map(files.map((f) => [f.relative.toLowerCase(), f]));
   let eventIndexesDropped = false;
+  let parsers: typeof import("./parseEvidence.js") | undefined;
   for (const file of files) {
     const previous = writer.storedSource(file.relative);
     if (
@@ -134,6 +120,9 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
       options.onProgress?.({ done, total: files.length, file: file.relative, records: summary.records });
       continue;
     }
+    // Classifying and parsing load every parser: done when the first file has to be read, so a re-run
+    // over an unchanged folder loads (and compiles) none of them.
+    const { classifyEvidence, SNIFF_BYTES, parseInto } = (parsers ??= await import("./parseEvidence.js"));
     let bytes: Buffer | null = null;
     let sha256: string;
     let classification: Classification;
@@ -200,98 +189,6 @@ function ingestExpanded(input: string, discovered: Discovery, workDir: string, d
   relinkControlSets(db);
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return summary;
-}
-
-function parseInto(
-  kind: Classification,
-  absolute: string,
-  bytes: Buffer | null,
-  size: number,
-  sink: SourceSink,
-  context: { relative: string; logs: DiscoveredFile[] },
-): void {
-  switch (kind) {
-    case "evtx": {
-      // Decoding and inserting cost about the same; a worker-thread pipeline was measured here and
-      // gained nothing on two cores (the decode alone is the longer half), so it stays in this thread.
-      const onRecord = (r: EventRecord) => sink.event(r);
-      const { info, problems } = bytes ? readEvtx(bytes, onRecord) : readEvtxFile(absolute, onRecord);
-      for (const p of problems) sink.problem(p);
-      sink.setInfo(info);
-      return;
-    }
-    case "icacls":
-    case "reg-query":
-    case "reg-file": {
-      if (!bytes) {
-        sink.problem({
-          code: "text.too-large",
-          message:
-            `text dump of ${size} bytes refused: the limit is ${MAX_TEXT_DUMP_BYTES} bytes. Collect only the keys and folders rdp-triage reads ` +
-            `(rdp-triage explain <scenario> lists them); instead of exporting a whole hive, give rdp-triage the hive file itself ` +
-            `(Windows\\System32\\config\\SYSTEM or SOFTWARE with its .LOG1/.LOG2), which it reads directly`,
-        });
-        return;
-      }
-      const decoded = decodeText(bytes);
-      sink.setInfo({ encoding: decoded.encoding, encodingReason: decoded.reason });
-      sink.setEncoding(decoded.encoding);
-      if (kind === "icacls") {
-        const parsed = parseIcaclsDump(decoded.text);
-        for (const e of parsed.entries) sink.acl(e);
-        for (const p of parsed.problems) sink.problem(p);
-        for (const e of parsed.errors) {
-          sink.problem({ code: "icacls.path-error", message: `${e.path}: ${e.message}`, location: `line ${e.line}` });
-        }
-        sink.setInfo({
-          encoding: decoded.encoding,
-          encodingReason: decoded.reason,
-          form: parsed.form,
-          summary: parsed.summary,
-        });
-      } else {
-        const ansiEncoding = decoded.encoding === "cp932" || decoded.encoding === "windows-1252" ? decoded.encoding : undefined;
-        const parsed = kind === "reg-query" ? parseRegQuery(decoded.text) : parseRegFile(decoded.text, { ansiEncoding });
-        for (const k of parsed.keys) sink.registryKey(k);
-        for (const v of parsed.values) sink.registryValue(v);
-        for (const p of parsed.problems) sink.problem(p);
-      }
-      return;
-    }
-    case "hive": {
-      if (!bytes && size > MAX_WHOLE_READ_BYTES) {
-        sink.problem({
-          code: "hive.too-large",
-          message: `hive of ${size} bytes not read: rdp-triage reads a hive whole, at most ${MAX_WHOLE_READ_BYTES} bytes (Windows keeps hives far smaller: is this really a hive?)`,
-        });
-        return;
-      }
-      const data = bytes ?? readFileSync(absolute);
-      const hiveName = hiveNameFromFileName(context.relative) ?? guessHiveName(data) ?? "UNKNOWN";
-      const logs = context.logs.map((l) => ({ name: l.relative, bytes: readFileSync(l.absolute) }));
-      const result = readHive(data, {
-        hiveName,
-        logs,
-        onKey: (k) => sink.registryKey(k),
-        onValue: (v) => sink.registryValue(v),
-      });
-      for (const a of result.acls) sink.acl(a);
-      for (const p of result.problems) sink.problem(p);
-      sink.setInfo({ hiveName, ...result.info });
-      return;
-    }
-    case "hive-log":
-      // Read together with its primary hive (SYSTEM + SYSTEM.LOG1/.LOG2); listed here for the chain of custody.
-      return;
-    case "archive":
-      sink.problem({
-        code: "archive.not-supported",
-        message: "an archive nested more than one level deep inside another archive is not opened; unpack it first",
-      });
-      return;
-    default:
-      return;
-  }
 }
 
 /**

@@ -83,7 +83,7 @@ export function readExpected(caseDir: string): ExpectedFindings {
 }
 
 /** Analyzes one case folder in a private temporary index and compares the result with expected.json. */
-export function checkCase(caseDir: string): CaseResult {
+export async function checkCase(caseDir: string): Promise<CaseResult> {
   const started = process.hrtime.bigint();
   const name = path.basename(caseDir);
   const tmp = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-check-"));
@@ -91,7 +91,7 @@ export function checkCase(caseDir: string): CaseResult {
     const expected = readExpected(caseDir);
     const db = openIndex(path.join(tmp, "index.sqlite"));
     try {
-      ingestFolder(caseDir, db);
+      await ingestFolder(caseDir, db);
       const report = buildReport(db, { asOf: expected.asOf });
       const failures = compareWithExpected(report, expected);
       return {

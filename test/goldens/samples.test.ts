@@ -14,10 +14,10 @@ const samplesDir = path.resolve(__dirname, "..", "..", "samples");
 const goldenDir = path.join(__dirname, "samples");
 const update = process.env.UPDATE_GOLDENS === "1";
 
-function findingsJson(caseName: string): string {
+async function findingsJson(caseName: string): Promise<string> {
   const db = openIndex(":memory:");
   try {
-    ingestFolder(path.join(samplesDir, caseName), db);
+    await ingestFolder(path.join(samplesDir, caseName), db);
     const report = buildReport(db, { generatedAt: "2000-01-01T00:00:00.000Z", asOf: readExpected(path.join(samplesDir, caseName)).asOf });
     return renderJson({ ...report, evidenceRoot: `samples/${caseName}` });
   } finally {
@@ -27,8 +27,8 @@ function findingsJson(caseName: string): string {
 
 describe("golden findings JSON per sample", () => {
   for (const name of listCases(samplesDir)) {
-    it(name, () => {
-      const actual = findingsJson(name);
+    it(name, async () => {
+      const actual = await findingsJson(name);
       const file = path.join(goldenDir, `${name}.json`);
       if (update) {
         mkdirSync(goldenDir, { recursive: true });

@@ -108,10 +108,10 @@ describe.skipIf(!haveCorpus)(`damaged EVTX: the shared corpus through ingest (${
   let seconds = 0; // reported only, never asserted on: speed is measured by `npm run bench`
   const files = haveCorpus ? readdirSync(corpusDir).filter((f) => f.endsWith(".evtx")).sort() : [];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     db = openIndex(":memory:");
     const started = performance.now();
-    ingestFolder(corpusDir, db);
+    await ingestFolder(corpusDir, db);
     seconds = (performance.now() - started) / 1000;
   }, 300_000); // Hang guard, not a speed target (speed is measured by `npm run bench`): a damaged file that loops would not finish.
   afterAll(() => db?.close());
@@ -231,12 +231,12 @@ describe("damaged EVTX: mutated copies of the tls-server-disabled sample log", (
   let reference: Map<number, StoredEvent>;
   const recordEnd = new Map<number, number>(); // record id → file offset of its end, from the clean file
 
-  beforeAll(() => {
+  beforeAll(async () => {
     mkdirSync(path.join(dir, "m"));
     writeFileSync(path.join(dir, "clean.evtx"), clean);
     for (const m of list) writeFileSync(path.join(dir, "m", `${m.name}.evtx`), m.bytes);
     db = openIndex(path.join(dir, "index.sqlite"));
-    ingestFolder(dir, db);
+    await ingestFolder(dir, db);
     reference = storedEvents(db, sourceId(db, "clean.evtx"));
     const offsets = db.prepare("SELECT record_id, file_offset FROM events WHERE source_id = ?").all(sourceId(db, "clean.evtx")) as {
       record_id: number;
@@ -317,7 +317,7 @@ describe("damaged EVTX: a scenario whose events survive in intact chunks is stil
     ["chunks 0 and 1 gone, header stale", (b) => patchFileHeader(corruptChunk(corruptChunk(b, 0, "zero"), 1, "magic"), { chunkCount: 1 }, false)],
   ];
   for (const [what, damage] of damages) {
-    it(`tls-server-disabled with ${what}: tls-protocol-disabled, high`, () => {
+    it(`tls-server-disabled with ${what}: tls-protocol-disabled, high`, async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-survive-"));
       try {
         for (const [rel, bytes] of Object.entries(sample.files)) {
@@ -328,7 +328,7 @@ describe("damaged EVTX: a scenario whose events survive in intact chunks is stil
         }
         const db = openIndex(":memory:");
         try {
-          ingestFolder(dir, db);
+          await ingestFolder(dir, db);
           const decisive = db.prepare("SELECT count(*) AS n, min(chunk) AS c FROM events WHERE event_id = 36871").get() as { n: number; c: number };
           expect(decisive).toEqual({ n: 8, c: 3 });
           expect((db.prepare("SELECT count(*) AS n FROM problems WHERE source_id IS NOT NULL").get() as { n: number }).n).toBeGreaterThan(0);

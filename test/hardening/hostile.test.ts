@@ -41,10 +41,10 @@ const RAW_HOSTILE_NAME = `<img src=x onerror=alert(1)>${HOSTILE.ansiColor}${HOST
 /** What a terminal or a renderer must never receive raw. */
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\p{Bidi_Control}]/u;
 
-function analyze(dir: string, lang: "en" | "ja" = "en"): Report {
+async function analyze(dir: string, lang: "en" | "ja" = "en"): Promise<Report> {
   const db = openIndex(":memory:");
   try {
-    ingestFolder(dir, db);
+    await ingestFolder(dir, db);
     return buildReport(db, { lang, generatedAt: "2000-01-01T00:00:00.000Z" });
   } finally {
     db.close();
@@ -93,8 +93,8 @@ describe("hostile samples", () => {
   });
 
   for (const [name, dir] of [["hostile-strings", () => strings], ["hostile-machineguid", () => guidCase]] as const) {
-    it(`${name}: the cause is still found (RCM 1057 access denied + DENY on the RDP key file)`, () => {
-      const report = analyze(dir());
+    it(`${name}: the cause is still found (RCM 1057 access denied + DENY on the RDP key file)`, async () => {
+      const report = await analyze(dir());
       const f = report.findings.find((x) => x.scenario === "rdp-cert-machinekeys");
       expect(f).toMatchObject({ confidence: "high", subCause: "access-denied" });
     });
@@ -105,10 +105,10 @@ describe("report HTML shows hostile text inert", () => {
   let html: string;
   let htmlJa: string;
   let report: Report;
-  beforeAll(() => {
-    report = analyze(strings);
+  beforeAll(async () => {
+    report = await analyze(strings);
     html = renderHtml(report);
-    htmlJa = renderHtml(analyze(strings, "ja"));
+    htmlJa = renderHtml(await analyze(strings, "ja"));
   });
 
   it("the evidence really carries the payloads (computer, event data, principal, file names)", () => {
@@ -159,8 +159,8 @@ describe("report HTML shows hostile text inert", () => {
 });
 
 describe("report JSON keeps hostile text exact and inert", () => {
-  it("parses, round-trips every payload exactly, and holds no raw control or bidi character", () => {
-    const json = renderJson(analyze(strings));
+  it("parses, round-trips every payload exactly, and holds no raw control or bidi character", async () => {
+    const json = renderJson(await analyze(strings));
     expect(json.replace(/\n/g, "")).not.toMatch(CONTROLS);
     const parsed = JSON.parse(json) as Report;
     const f = parsed.findings[0];
@@ -172,8 +172,8 @@ describe("report JSON keeps hostile text exact and inert", () => {
 });
 
 describe("case Markdown escapes hostile text", () => {
-  it("outside code spans and fences: no raw HTML tag, and formula prefixes cannot start a table cell or line; no raw control anywhere", () => {
-    const md = renderMarkdown(analyze(strings));
+  it("outside code spans and fences: no raw HTML tag, and formula prefixes cannot start a table cell or line; no raw control anywhere", async () => {
+    const md = renderMarkdown(await analyze(strings));
     expect(md.replace(/[\n\t]/g, "")).not.toMatch(CONTROLS);
     // CommonMark prints code spans and fenced blocks literally: evidence inside them is inert by construction.
     const prose = md.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, "").replace(/(`+)[\s\S]*?\1/g, "");
@@ -188,8 +188,8 @@ describe("a hostile MachineGuid never reaches a remediation script", () => {
   const forbidden = ["calc", "Start-Process", "{{", "<script", "\u202E", HOSTILE_MACHINE_GUID];
 
   for (const lang of ["en", "ja"] as const) {
-    it(`${lang}: evidence shows the value; every script carries ${UNSAFE_VALUE_MARKER} instead`, () => {
-      const report = analyze(guidCase, lang);
+    it(`${lang}: evidence shows the value; every script carries ${UNSAFE_VALUE_MARKER} instead`, async () => {
+      const report = await analyze(guidCase, lang);
       const f = report.findings.find((x) => x.scenario === "rdp-cert-machinekeys")!;
       expect(f.evidence.some((e) => e.kind === "registry" && e.value === HOSTILE_MACHINE_GUID)).toBe(true);
       expect(f.remediation.length).toBeGreaterThan(0);

@@ -28,14 +28,14 @@ function rows(db: Db) {
 }
 
 describe("zero-byte files", () => {
-  it("are listed as sources, each with an evidence.empty problem naming it", () => {
+  it("are listed as sources, each with an evidence.empty problem naming it", async () => {
     const root = tempDir();
     mkdirSync(path.join(root, "Logs"));
     writeFileSync(path.join(root, "Logs", "System.evtx"), "");
     writeFileSync(path.join(root, "acl.txt"), "");
     writeFileSync(path.join(root, "notes.txt"), "not empty\r\n");
     const db = openIndex(":memory:");
-    const summary = ingestFolder(root, db);
+    const summary = await ingestFolder(root, db);
     expect(summary.files).toBe(3);
     expect(summary.problems).toBe(2);
     const { sources, problems } = rows(db);
@@ -51,27 +51,27 @@ describe("zero-byte files", () => {
     db.close();
   });
 
-  it("keep their one row across re-runs, and lose it once the file has content", () => {
+  it("keep their one row across re-runs, and lose it once the file has content", async () => {
     const root = tempDir();
     const file = path.join(root, "System.evtx");
     writeFileSync(file, "");
     const db = openIndex(":memory:");
-    ingestFolder(root, db);
-    ingestFolder(root, db, { rehash: true });
+    await ingestFolder(root, db);
+    await ingestFolder(root, db, { rehash: true });
     expect(rows(db).problems.map((p) => p.code)).toEqual(["evidence.empty"]);
     writeFileSync(file, "some text now\r\n");
-    ingestFolder(root, db, { rehash: true });
+    await ingestFolder(root, db, { rehash: true });
     expect(rows(db).problems).toEqual([]);
     db.close();
   });
 
-  it("an empty transaction log next to its hive is worded as the normal state it is", () => {
+  it("an empty transaction log next to its hive is worded as the normal state it is", async () => {
     const root = tempDir();
     // The wording only needs the primary's file next to the log (its content is not looked at for this).
     writeFileSync(path.join(root, "SYSTEM"), "stands for a primary hive\r\n");
     writeFileSync(path.join(root, "SYSTEM.LOG1"), "");
     const db = openIndex(":memory:");
-    ingestFolder(root, db);
+    await ingestFolder(root, db);
     const log = rows(db).problems.find((p) => p.path === "SYSTEM.LOG1")!;
     expect(log.code).toBe("evidence.empty");
     expect(log.message).toBe(

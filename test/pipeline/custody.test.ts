@@ -17,10 +17,10 @@ afterEach(() => {
   for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
 });
 
-function analyze(folder: string, db = ":memory:"): Report {
+async function analyze(folder: string, db = ":memory:"): Promise<Report> {
   const index = openIndex(db);
   try {
-    ingestFolder(folder, index);
+    await ingestFolder(folder, index);
     return buildReport(index, { generatedAt: "2026-11-28T00:00:00.000Z", case: { caseId: "SR-1", analyst: "A. Engineer" } });
   } finally {
     index.close();
@@ -28,8 +28,8 @@ function analyze(folder: string, db = ":memory:"): Report {
 }
 
 describe("chain of custody", () => {
-  it("records path, size, SHA-256, kind, encoding and event time range for every source", () => {
-    const report = analyze(sample);
+  it("records path, size, SHA-256, kind, encoding and event time range for every source", async () => {
+    const report = await analyze(sample);
     const acl = report.sources.find((s) => s.path === "acl/machinekeys.txt")!;
     const bytes = readFileSync(path.join(sample, "acl/machinekeys.txt"));
     expect(acl).toMatchObject({ kind: "icacls", encoding: "utf-16le-bom", size: bytes.length });
@@ -40,18 +40,18 @@ describe("chain of custody", () => {
     expect(report.tool.version).toMatch(/^\d+\.\d+\.\d+/);
   });
 
-  it("changing one byte of an evidence file changes its recorded hash and nothing else", () => {
+  it("changing one byte of an evidence file changes its recorded hash and nothing else", async () => {
     const copy = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-custody-"));
     temps.push(copy);
     cpSync(sample, copy, { recursive: true });
-    const before = analyze(copy);
+    const before = await analyze(copy);
     const target = path.join(copy, "reg", "system.reg");
     const bytes = readFileSync(target);
     // The file ends with CRLF CRLF in UTF-16LE; turning the final LF (0A 00) into a space (20 00)
     // changes the bytes but no parsed key or value.
     bytes[bytes.length - 2] = 0x20;
     writeFileSync(target, bytes);
-    const after = analyze(copy);
+    const after = await analyze(copy);
     const changed = after.sources.filter((s, i) => JSON.stringify(s) !== JSON.stringify(before.sources[i]));
     expect(changed.map((s) => s.path)).toEqual(["reg/system.reg"]);
     expect(changed[0].sha256).not.toBe(before.sources.find((s) => s.path === "reg/system.reg")!.sha256);
@@ -59,11 +59,11 @@ describe("chain of custody", () => {
     expect(renderJson(strip(after))).toBe(renderJson(strip(before)));
   });
 
-  it("re-rendering from the same index gives identical Markdown and JSON apart from the analysis time", () => {
+  it("re-rendering from the same index gives identical Markdown and JSON apart from the analysis time", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-rerender-"));
     temps.push(dir);
     const db = path.join(dir, "idx.sqlite");
-    const first = analyze(sample, db);
+    const first = await analyze(sample, db);
     const index = openIndex(db);
     try {
       const second = buildReport(index, { generatedAt: "2026-11-29T00:00:00.000Z", case: { caseId: "SR-1", analyst: "A. Engineer" } });
@@ -82,8 +82,8 @@ describe("chain of custody", () => {
     const zipBytes = readFileSync(zipPath);
     const expected = { path: zipName, size: zipBytes.length, sha256: createHash("sha256").update(zipBytes).digest("hex") };
 
-    it("records the archive's own path, size and SHA-256 next to the hashes of the files inside it", () => {
-      const report = analyze(zipPath);
+    it("records the archive's own path, size and SHA-256 next to the hashes of the files inside it", async () => {
+      const report = await analyze(zipPath);
       const inside = report.sources.filter((s) => s.path.startsWith(`${zipName}!/`));
       expect(inside.length).toBeGreaterThan(0);
       expect(report.archives).toEqual([{ ...expected, entries: inside.length }]);
@@ -97,13 +97,13 @@ describe("chain of custody", () => {
       expect(html).toContain(`<code class="hash">${expected.sha256}</code>`);
     });
 
-    it("does the same for a zip inside the evidence folder, and forgets it when the index is re-used for a folder without one", () => {
+    it("does the same for a zip inside the evidence folder, and forgets it when the index is re-used for a folder without one", async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-archives-custody-"));
       temps.push(dir);
       const db = path.join(dir, "idx.sqlite");
-      const withZip = analyze(zipFolder, db);
+      const withZip = await analyze(zipFolder, db);
       expect(withZip.archives?.map(({ path, size, sha256 }) => ({ path, size, sha256 }))).toEqual([expected]);
-      const plain = analyze(sample, db);
+      const plain = await analyze(sample, db);
       expect(plain.archives).toBeUndefined();
       expect(JSON.parse(renderJson(plain))).not.toHaveProperty("archives");
     });

@@ -35,12 +35,12 @@ describe("the verdict memoized in the index (analyze --db re-runs)", () => {
     const { folder, dbFile } = copyOfSample();
     const db = openIndex(dbFile);
     try {
-      ingestFolder(folder, db);
+      await ingestFolder(folder, db);
       const first = await buildReportCached(db, { generatedAt: "2026-11-28T00:00:00.000Z" });
       expect(first).toEqual(buildReport(db, { generatedAt: "2026-11-28T00:00:00.000Z" }));
       expect(first.findings.map((f) => f.scenario)).toEqual(["rdp-cert-machinekeys"]);
       markStoredVerdict(db);
-      ingestFolder(folder, db);
+      await ingestFolder(folder, db);
       const again = await buildReportCached(db, { generatedAt: "2026-11-29T00:00:00.000Z", case: { caseId: "SR-2" } });
       expect(again.evidenceRoot).toBe("REUSED");
       expect(again.generatedAt).toBe("2026-11-29T00:00:00.000Z");
@@ -55,7 +55,7 @@ describe("the verdict memoized in the index (analyze --db re-runs)", () => {
     const { folder, dbFile } = copyOfSample();
     const db = openIndex(dbFile);
     try {
-      ingestFolder(folder, db);
+      await ingestFolder(folder, db);
       await buildReportCached(db);
       markStoredVerdict(db);
       // Another language or as-of time is another verdict.
@@ -66,7 +66,7 @@ describe("the verdict memoized in the index (analyze --db re-runs)", () => {
       await buildReportCached(db);
       markStoredVerdict(db);
       writeFileSync(path.join(folder, "acl", "machinekeys.txt"), "not an icacls dump any more\r\n");
-      ingestFolder(folder, db);
+      await ingestFolder(folder, db);
       const changed = await buildReportCached(db);
       expect(changed.evidenceRoot).not.toBe("REUSED");
       expect(changed.sources.find((s) => s.path === "acl/machinekeys.txt")?.kind).toBe("unknown");

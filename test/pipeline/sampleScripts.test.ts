@@ -17,10 +17,10 @@ import type { Remediation } from "../../src/report/findings.js";
 const samplesDir = path.resolve(__dirname, "..", "..", "samples");
 const templatesDir = path.resolve(__dirname, "..", "..", "templates", "remediation");
 
-function scriptsOf(caseName: string): { caseName: string; r: Remediation }[] {
+async function scriptsOf(caseName: string): Promise<{ caseName: string; r: Remediation }[]> {
   const db = openIndex(":memory:");
   try {
-    ingestFolder(path.join(samplesDir, caseName), db);
+    await ingestFolder(path.join(samplesDir, caseName), db);
     // Scripts are identical in both languages; only their titles differ.
     const report = buildReport(db, { generatedAt: "2000-01-01T00:00:00.000Z" });
     return report.findings.flatMap((f) => f.remediation.map((r) => ({ caseName, r })));
@@ -29,7 +29,8 @@ function scriptsOf(caseName: string): { caseName: string; r: Remediation }[] {
   }
 }
 
-const all = listCases(samplesDir).flatMap(scriptsOf);
+const all: { caseName: string; r: Remediation }[] = [];
+for (const name of listCases(samplesDir)) all.push(...(await scriptsOf(name)));
 
 // ── Commands that wait for an answer ─────────────────────────────────────────────────────────────
 

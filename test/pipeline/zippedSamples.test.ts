@@ -14,10 +14,10 @@ afterEach(() => {
   for (const t of temps.splice(0)) rmSync(t, { recursive: true, force: true });
 });
 
-function analyze(input: string): Report {
+async function analyze(input: string): Promise<Report> {
   const db = openIndex(":memory:");
   try {
-    ingestFolder(input, db);
+    await ingestFolder(input, db);
     return buildReport(db, { generatedAt: "2000-01-01T00:00:00.000Z" });
   } finally {
     db.close();
@@ -38,24 +38,24 @@ function verdicts(report: Report) {
 
 describe("zipped samples", () => {
   for (const name of ["caselogs-zip", "disk-inspect-zip"]) {
-    it(`${name}: the zip read in place gives the same findings as its unpacked folder`, () => {
+    it(`${name}: the zip read in place gives the same findings as its unpacked folder`, async () => {
       const zip = readdirSync(path.join(samples, name)).find((f) => f.endsWith(".zip"))!;
       const zipPath = path.join(samples, name, zip);
       const unpacked = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-unzipped-"));
       temps.push(unpacked);
       const { problems } = extractZipSafely(zipPath, unpacked);
       expect(problems).toEqual([]);
-      const fromZip = analyze(zipPath);
-      const fromFolder = analyze(unpacked);
+      const fromZip = await analyze(zipPath);
+      const fromFolder = await analyze(unpacked);
       expect(fromZip.findings.length).toBeGreaterThan(0);
       expect(verdicts(fromZip)).toEqual(verdicts(fromFolder));
       expect(fromZip.sources.every((s) => s.path.startsWith(zip) || s.path === "(evidence folder)")).toBe(true);
     });
   }
 
-  it("leaves no unpacked files behind in the temporary folder", () => {
+  it("leaves no unpacked files behind in the temporary folder", async () => {
     const before = readdirSync(os.tmpdir()).filter((n) => n.startsWith("rdp-triage-archives-"));
-    analyze(path.join(samples, "caselogs-zip"));
+    await analyze(path.join(samples, "caselogs-zip"));
     const after = readdirSync(os.tmpdir()).filter((n) => n.startsWith("rdp-triage-archives-"));
     expect(after).toEqual(before);
   });

@@ -25,8 +25,8 @@ describe("the samples each scenario claims", () => {
   }
 
   for (const name of samples) {
-    it(`samples/${name} passes`, () => {
-      const result = checkCase(path.join(samplesDir, name));
+    it(`samples/${name} passes`, async () => {
+      const result = await checkCase(path.join(samplesDir, name));
       expect(result.failures).toEqual([]);
     });
   }

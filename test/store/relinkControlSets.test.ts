@@ -60,9 +60,9 @@ function keys(db: Db): Record<string, string> {
 }
 
 describe("relinkControlSets", () => {
-  it("replaces the assumption rows by a note naming the Select\\Current used and its file", () => {
+  it("replaces the assumption rows by a note naming the Select\\Current used and its file", async () => {
     const db = openIndex(":memory:");
-    ingestFolder(caseFolder(), db);
+    await ingestFolder(caseFolder(), db);
     expect(keys(db)).toEqual({
       "reg/current.txt": `HKLM\\SYSTEM\\CurrentControlSet\\${TLS}`,
       "reg/old.txt": `HKLM\\SYSTEM\\ControlSet001\\${TLS}`,
@@ -85,19 +85,19 @@ describe("relinkControlSets", () => {
     db.close();
   });
 
-  it("matches the mount whatever spelling of HKLM the Select dump used", () => {
+  it("matches the mount whatever spelling of HKLM the Select dump used", async () => {
     const db = openIndex(":memory:");
-    ingestFolder(caseFolder("HKLM"), db);
+    await ingestFolder(caseFolder("HKLM"), db);
     expect(keys(db)["reg/old.txt"]).toBe(`HKLM\\SYSTEM\\ControlSet001\\${TLS}`);
     expect(problems(db).map((p) => p.code)).toEqual(["registry.controlset-from-select", "registry.controlset-from-select"]);
     db.close();
   });
 
-  it("keeps the assumption when no file has a Select\\Current for the mount", () => {
+  it("keeps the assumption when no file has a Select\\Current for the mount", async () => {
     const root = caseFolder();
     rmSync(path.join(root, "reg", "select.txt"));
     const db = openIndex(":memory:");
-    ingestFolder(root, db);
+    await ingestFolder(root, db);
     expect(problems(db).map((p) => [p.path, p.code, p.message])).toEqual([
       ["reg/current.txt", "registry.controlset-assumed", "Select\\Current not found; assumed the lowest control set present, ControlSet002, is the current one."],
       ["reg/old.txt", "registry.controlset-assumed", "Select\\Current not found; assumed the lowest control set present, ControlSet001, is the current one."],
@@ -105,17 +105,17 @@ describe("relinkControlSets", () => {
     db.close();
   });
 
-  it("undoes the note and the keys when the Select file is gone on a re-run, and redoes them when it is back", () => {
+  it("undoes the note and the keys when the Select file is gone on a re-run, and redoes them when it is back", async () => {
     const root = caseFolder();
     const dbDir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-relink-db-"));
     made.push(dbDir);
     const file = path.join(dbDir, "idx.sqlite");
     let db = openIndex(file);
-    ingestFolder(root, db);
+    await ingestFolder(root, db);
     expect(keys(db)["reg/old.txt"]).toBe(`HKLM\\SYSTEM\\ControlSet001\\${TLS}`);
 
     renameSync(path.join(root, "reg", "select.txt"), path.join(dbDir, "select.txt"));
-    const second = ingestFolder(root, db);
+    const second = await ingestFolder(root, db);
     expect(second.indexed).toBe(0); // the dumps themselves are unchanged and not re-read
     // Back to what the parser assumed alone: old.txt's lowest set, ControlSet001, read as current.
     expect(keys(db)["reg/old.txt"]).toBe(`HKLM\\SYSTEM\\CurrentControlSet\\${TLS}`);
@@ -124,7 +124,7 @@ describe("relinkControlSets", () => {
 
     renameSync(path.join(dbDir, "select.txt"), path.join(root, "reg", "select.txt"));
     db = openIndex(file);
-    ingestFolder(root, db);
+    await ingestFolder(root, db);
     expect(keys(db)["reg/old.txt"]).toBe(`HKLM\\SYSTEM\\ControlSet001\\${TLS}`);
     expect(problems(db).map((p) => p.code)).toEqual(["registry.controlset-from-select", "registry.controlset-from-select"]);
     db.close();

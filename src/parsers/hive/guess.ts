@@ -31,13 +31,5 @@ export function hiveFileKind(bytes: Uint8Array): "primary" | "log" | null {
   return type === 0 ? "primary" : type === 1 || type === 2 || type === 6 ? "log" : null;
 }
 
-/** File names of the transaction logs of a primary, in replay order: `SYSTEM` → SYSTEM.LOG1, SYSTEM.LOG2, SYSTEM.LOG. */
-export function transactionLogNames(primaryFileName: string): string[] {
-  return [".LOG1", ".LOG2", ".LOG"].map((ext) => primaryFileName + ext);
-}
-
-/** Hive mount name from a file name (`…\config\SYSTEM` → "SYSTEM"), or null when the name says nothing. */
-export function hiveNameFromFileName(path: string): "SYSTEM" | "SOFTWARE" | null {
-  const base = (path.split(/[\\/]/).pop() ?? "").toUpperCase();
-  return base === "SYSTEM" ? "SYSTEM" : base === "SOFTWARE" ? "SOFTWARE" : null;
-}
+// Name-only helpers live apart so that ingest can use them without loading the hive reader.
+export { hiveNameFromFileName, transactionLogNames } from "./fileNames.js";
