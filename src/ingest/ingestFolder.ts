@@ -25,6 +25,7 @@ export interface IngestProgress {
 }
 
 export interface IngestOptions {
+  /** Called after each file, and every few thousand events within a large log. */
   onProgress?: (progress: IngestProgress) => void;
   /**
    * Re-hash every file. By default a file whose size and modification time equal what the index
@@ -178,6 +179,8 @@ async function ingestExpanded(input: string, discovered: Discovery, workDir: str
         if (bytes !== null && bytes.length === 0) sink.problem(emptyFileProblem(file.relative, byLowerPath));
         parseInto(classification, absolute, bytes, file.size, sink, { relative: file.relative, logs: hiveLogs });
       },
+      options.onProgress &&
+        ((n) => options.onProgress?.({ done, total: files.length, file: file.relative, records: summary.records + n })),
     );
     summary.indexed++;
     summary.records += result.records;

@@ -34,6 +34,9 @@ export interface StoredSourceState {
   mtimeMs: number | null;
 }
 
+/** How often (in events) storeSource reports progress within one source; a power of two. */
+export const RECORDS_PER_PROGRESS = 8192;
+
 /**
  * Writes parsed evidence into the index. Each source is stored in one transaction: its old rows are
  * deleted and the new ones inserted, so an interrupted run leaves every file either at its previous
@@ -108,7 +111,11 @@ export class IndexWriter {
    * transaction. An exception from `fill` is a bug in rdp-triage, not bad evidence: it is recorded as
    * a problem row for this source (the partial rows are rolled back) and the run carries on.
    */
-  storeSource(desc: SourceDescription, fill: (sink: SourceSink) => void): { records: number; problems: number } {
+  storeSource(
+    desc: SourceDescription,
+    fill: (sink: SourceSink) => void,
+    onRecords?: (recordsSoFar: number) => void,
+  ): { records: number; problems: number } {
     const s = this.stmt;
     let records = 0;
     let problems = 0;
@@ -139,7 +146,8 @@ export class IndexWriter {
           const time = r.timeCreated;
           if (first === null || time < first) first = time;
           if (last === null || time > last) last = time;
-          records++;
+          // A log of hundreds of MB is one file for minutes: progress within it, not only between files.
+          if ((++records & (RECORDS_PER_PROGRESS - 1)) === 0 && onRecords) onRecords(records);
         },
         acl(a) {
           s.insertAcl.run(id, a.line, a.path, a.principal, a.sid, a.access, a.rights, a.mask, a.flags.join(","), a.inherited ? 1 : 0);
