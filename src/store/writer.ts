@@ -34,7 +34,7 @@ export interface StoredSourceState {
   mtimeMs: number | null;
 }
 
-/** How often (in events) storeSource reports progress within one source; a power of two. */
+/** How often (in rows: events, ACL entries, registry values) storeSource reports progress within one source; a power of two. */
 export const RECORDS_PER_PROGRESS = 8192;
 
 /**
@@ -151,14 +151,15 @@ export class IndexWriter {
         },
         acl(a) {
           s.insertAcl.run(id, a.line, a.path, a.principal, a.sid, a.access, a.rights, a.mask, a.flags.join(","), a.inherited ? 1 : 0);
-          records++;
+          if ((++records & (RECORDS_PER_PROGRESS - 1)) === 0 && onRecords) onRecords(records);
         },
         registryKey(k) {
           s.insertKey.run(id, k.key, k.rawKey, k.line);
         },
         registryValue(v) {
           s.insertValue.run(id, v.key, v.rawKey, v.name, v.type, registryValueToSql(v.value), v.line);
-          records++;
+          // A SOFTWARE hive holds hundreds of thousands of values: the same progress as a large log.
+          if ((++records & (RECORDS_PER_PROGRESS - 1)) === 0 && onRecords) onRecords(records);
         },
         problem(p) {
           s.insertProblem.run(id, p.code, p.message, p.location ?? null);
