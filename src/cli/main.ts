@@ -1,6 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
-import os from "node:os";
+import { accessSync, constants, mkdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { CONFIDENCE_ORDER, type Confidence, type Report } from "../report/findings.js";
 import type { Lang } from "../scenarios/types.js";
@@ -35,6 +34,7 @@ export function buildProgram(): Command {
     .requiredOption("--db <file>", "SQLite index to create or update")
     .option("--rehash", "re-hash every file even when its size and modification time are unchanged")
     .action(async (folder: string, opts: { db: string; rehash?: boolean }) => {
+      await sweepTempFolders();
       const [{ ingestFolder }, { progressReporter }] = await Promise.all([import("../ingest/ingestFolder.js"), import("./progress.js")]);
       const db = await openIndexFile(opts.db);
       try {
@@ -80,6 +80,7 @@ export function buildProgram(): Command {
       checkOutputPath("--out", opts.out);
       if (opts.json) checkOutputPath("--json", opts.json);
       if (opts.caseMd) checkOutputPath("--case-md", opts.caseMd);
+      await sweepTempFolders();
       const [{ ingestFolder }, { progressReporter }, { buildReportCached }] = await Promise.all([
         import("../ingest/ingestFolder.js"),
         import("./progress.js"),
@@ -162,6 +163,7 @@ export function buildProgram(): Command {
     .option("--junit <file>", "write JUnit XML results")
     .action(async (samplesDir: string, opts: { junit?: string }) => {
       if (opts.junit) checkOutputPath("--junit", opts.junit);
+      await sweepTempFolders();
       const { checkCase, isCaseFolder, junitXml, listCases } = await import("../pipeline/check.js");
       let cases: string[];
       try {
@@ -326,9 +328,22 @@ function commandLine(): string {
   return ["rdp-triage", ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 }
 
+/**
+ * Removes what interrupted runs on this host left in the temp directory (unpacked archives, temporary
+ * indexes: customer evidence), saying so on stderr. Ctrl-C or a kill ends a run before its cleanup.
+ */
+async function sweepTempFolders(): Promise<void> {
+  const removed = (await import("../evidence/tempFolders.js")).sweepStaleTempFolders();
+  if (removed.length) {
+    process.stderr.write(
+      printable(`rdp-triage: removed ${removed.length} temporary folder(s) left by interrupted runs: ${removed.join(", ")}\n`),
+    );
+  }
+}
+
 /** Runs `work` on the given index, or on a private temporary one that is removed afterwards. */
 async function withIndex<T>(dbFile: string | undefined, work: (db: Db) => T | Promise<T>): Promise<T> {
-  const tmp = dbFile ? null : mkdtempSync(path.join(os.tmpdir(), "rdp-triage-"));
+  const tmp = dbFile ? null : (await import("../evidence/tempFolders.js")).makeTempFolder("index");
   try {
     const file = dbFile ?? path.join(tmp!, "index.sqlite");
     const db = await openIndexFile(file, dbFile ? "--db" : "the temporary index");

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
-import { closeSync, mkdtempSync, openSync, readSync, readFileSync, rmSync, statSync } from "node:fs";
-import os from "node:os";
+import { closeSync, openSync, readSync, readFileSync, rmSync, statSync } from "node:fs";
 import type { Classification } from "../evidence/classify.js";
+import { makeTempFolder } from "../evidence/tempFolders.js";
 import { discoverEvidence, EvidenceFolderError, type Discovery } from "../evidence/discover.js";
 import { ARCHIVE_PATH_SEPARATOR, expandArchives, isZipFile } from "../evidence/archive.js";
 import { describeDrive, detectLayout, driveOf, textReaderFor, type EvidenceLayout } from "../evidence/layout.js";
@@ -52,7 +52,7 @@ export interface IngestSummary {
  * their files keep their archive path (`case.zip!/F/Windows/...`).
  */
 export async function ingestFolder(input: string, db: Db, options: IngestOptions = {}): Promise<IngestSummary> {
-  const workDir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-archives-"));
+  const workDir = makeTempFolder("archives");
   try {
     return await ingestExpanded(input, discoverInput(input), workDir, db, options);
   } finally {

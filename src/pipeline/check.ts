@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import os from "node:os";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { makeTempFolder } from "../evidence/tempFolders.js";
 import { openIndex } from "../store/db.js";
 import { ingestFolder } from "../ingest/ingestFolder.js";
 import { buildReport } from "./buildReport.js";
@@ -86,7 +86,7 @@ export function readExpected(caseDir: string): ExpectedFindings {
 export async function checkCase(caseDir: string): Promise<CaseResult> {
   const started = process.hrtime.bigint();
   const name = path.basename(caseDir);
-  const tmp = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-check-"));
+  const tmp = makeTempFolder("check");
   try {
     const expected = readExpected(caseDir);
     const db = openIndex(path.join(tmp, "index.sqlite"));
