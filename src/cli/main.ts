@@ -45,7 +45,7 @@ export function buildProgram(): Command {
           .join(", ");
         process.stdout.write(
           printable(
-            `Indexed ${summary.files} files (${kinds || "none"}) into ${opts.db}: ` +
+            `Indexed ${count(summary.files, "file")} (${kinds || "none"}) into ${opts.db}: ` +
               `${summary.indexed} parsed, ${summary.unchanged} unchanged, ${summary.removed.length} removed; ` +
               `${summary.records} records, ${summary.problems} problems, ${summary.seconds.toFixed(2)} s\n`,
           ),
@@ -90,7 +90,7 @@ export function buildProgram(): Command {
         const summary = await ingestFolder(folder, db, { onProgress: progressReporter(), rehash: opts.rehash });
         process.stderr.write(
           printable(
-            `Indexed ${summary.files} files: ${summary.indexed} parsed, ${summary.unchanged} unchanged; ` +
+            `Indexed ${count(summary.files, "file")}: ${summary.indexed} parsed, ${summary.unchanged} unchanged; ` +
               `${summary.records} records, ${summary.problems} problems (${summary.seconds.toFixed(2)} s)\n`,
           ),
         );
@@ -324,6 +324,11 @@ function caseInfo(opts: CaseFlags) {
   };
 }
 
+/** "1 file", "2 files". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 function commandLine(): string {
   return ["rdp-triage", ...process.argv.slice(2)].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
 }
@@ -336,7 +341,7 @@ async function sweepTempFolders(): Promise<void> {
   const removed = (await import("../evidence/tempFolders.js")).sweepStaleTempFolders();
   if (removed.length) {
     process.stderr.write(
-      printable(`rdp-triage: removed ${removed.length} temporary folder(s) left by interrupted runs: ${removed.join(", ")}\n`),
+      printable(`rdp-triage: removed ${count(removed.length, "temporary folder")} left by interrupted runs: ${removed.join(", ")}\n`),
     );
   }
 }
@@ -550,7 +555,7 @@ function printVerdict(report: Report, htmlFile: string | undefined): void {
     for (const f of report.findings) lines.push(`[${f.confidence.toUpperCase()}] ${f.scenario}: ${f.cause}`);
   }
   const notChecked = report.checked.filter((c) => c.status === "not-checked").length;
-  if (notChecked) lines.push(`${notChecked} scenario(s) could not be checked for lack of evidence (see the report).`);
+  if (notChecked) lines.push(`${count(notChecked, "scenario")} could not be checked for lack of evidence (see the report).`);
   if (htmlFile) lines.push(`Report: ${htmlFile}`);
   process.stdout.write(printable(lines.join("\n")) + "\n");
 }

@@ -94,7 +94,7 @@ describe("temporary folders", () => {
         timeout: 60_000,
       });
       expect(next.status, next.stderr).toBe(0);
-      expect(next.stderr).toContain("removed 2 temporary folder(s) left by interrupted runs");
+      expect(next.stderr).toContain("removed 2 temporary folders left by interrupted runs");
       expect(readdirSync(tmp)).toEqual([]);
     }, 60_000);
   });

@@ -67,7 +67,7 @@ describe.skipIf(!existsSync(cli))(`SIGKILL during index (${existsSync(cli) ? "bu
     return new Promise((resolve, reject) => {
       const started = performance.now();
       // A private TMPDIR: a killed run cannot remove its rdp-triage-archives-* work folder (empty for a plain folder,
-      // unpacked evidence for a zip); it is counted below and removed with the test folder.
+      // unpacked evidence for a zip); the next run removes it (evidence/tempFolders), checked after each test.
       const child = spawn(process.execPath, [cli, "index", evidence, "--db", db], {
         stdio: ["ignore", "ignore", "pipe"],
         env: { ...process.env, TMPDIR: tmp },
@@ -140,7 +140,6 @@ describe.skipIf(!existsSync(cli))(`SIGKILL during index (${existsSync(cli) ? "bu
   afterAll(() => {
     console.log(
       "interrupt runs:\n" +
-        `  (killed runs left ${readdirSync(tmp).length} rdp-triage-archives-* work folder(s) in TMPDIR)\n` +
         log.map((l) => `  ${l.how.padEnd(28)} ${l.exited === "killed" ? `SIGKILL at ${String(l.killedAt).padStart(4)} ms` : "ran to completion  "}  → ${l.sources}/${FILES} files, ${l.events} events, integrity ok`).join("\n"),
     );
     rmSync(dir, { recursive: true, force: true });
@@ -163,6 +162,8 @@ describe.skipIf(!existsSync(cli))(`SIGKILL during index (${existsSync(cli) ? "bu
   it("first index: every kill leaves a valid index with whole files only; the next run completes it", async () => {
     for (const [how, kill] of points) await killAndCheck(`new: ${how}`, kill);
     await killAndCheck("new: no kill", {});
+    // The run that completed removed the work folders the killed ones left, and its own.
+    expect(readdirSync(tmp)).toEqual([]);
     const final = check();
     expect(final.sources).toBe(FILES);
     expect(final.events).toBe([...versions.values()].reduce((s, v) => s + [...v.values()][0], 0));
@@ -183,6 +184,7 @@ describe.skipIf(!existsSync(cli))(`SIGKILL during index (${existsSync(cli) ? "bu
       killed.push(log[log.length - 1]);
     }
     await killAndCheck("changed: no kill", {});
+    expect(readdirSync(tmp)).toEqual([]);
     const conn = new Database(db, { readonly: true });
     const rows = conn.prepare("SELECT path, sha256, record_count FROM sources WHERE path LIKE 'Logs/%.evtx'").all() as { path: string; sha256: string; record_count: number }[];
     conn.close();
