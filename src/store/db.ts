@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { closeSync, openSync } from "node:fs";
 import { DROP_EVENT_INDEXES_SQL, EVENT_INDEXES_SQL, SCHEMA_SQL, SCHEMA_VERSION } from "./schema.js";
 
 export type Db = Database.Database;
@@ -17,6 +18,7 @@ export const NEW_INDEX_PAGE_SIZE = 32768;
  * a transaction that never committed leaves the previous state of every source intact.
  */
 export function openIndex(file: string, options: { readonly?: boolean } = {}): Db {
+  if (!options.readonly && file !== ":memory:") createPrivately(file);
   const db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
   if (!options.readonly) {
     // Takes effect only on a new (empty) file, before WAL is set: an existing index keeps its page size.
@@ -37,6 +39,18 @@ export function openIndex(file: string, options: { readonly?: boolean } = {}): D
     }
   }
   return db;
+}
+
+/**
+ * A new index holds the customer's evidence: it is created readable by its owner only (0600), and
+ * SQLite gives its -wal and -shm files the same mode. An existing file keeps the mode it has.
+ */
+function createPrivately(file: string): void {
+  try {
+    closeSync(openSync(file, "wx", 0o600));
+  } catch {
+    // exists already (kept as it is), or cannot be created: better-sqlite3 reports the latter
+  }
 }
 
 /** Drops the event indexes for a bulk load; `restoreEventIndexes` must follow (openIndex also restores them). */
