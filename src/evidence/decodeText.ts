@@ -6,6 +6,7 @@
 // writes UTF-16LE with BOM (5.00) or the ANSI code page (REGEDIT4). Detection order: BOM, NUL
 // pattern, strict UTF-8, then legacy code pages scored by content.
 
+import { bomOf } from "./textLines.js";
 import { decodeLegacy, type LegacyEncoding } from "../parsers/codepages.js";
 
 export type TextEncodingName =
@@ -93,21 +94,10 @@ export function looksLikeText(bytes: Uint8Array): boolean {
 
 // ---------------------------------------------------------------------------------------------
 
-type BomEncoding = "utf-8-bom" | "utf-16le-bom" | "utf-16be-bom";
-
-function bomOf(bytes: Uint8Array): { encoding: BomEncoding; length: number } | null {
-  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    return { encoding: "utf-8-bom", length: 3 };
-  }
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { encoding: "utf-16le-bom", length: 2 };
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { encoding: "utf-16be-bom", length: 2 };
-  return null;
-}
-
 function decodeByBom(bytes: Uint8Array): DecodedText | null {
   const bom = bomOf(bytes);
   if (!bom) return null;
-  const body = bytes.subarray(bom.length);
+  const body = bytes.subarray(bom.bomLength);
   if (bom.encoding === "utf-8-bom") {
     let text: string;
     let reason = "BOM EF BB BF";
@@ -122,7 +112,7 @@ function decodeByBom(bytes: Uint8Array): DecodedText | null {
   const label = bom.encoding === "utf-16le-bom" ? "utf-16le" : "utf-16be";
   const even = body.subarray(0, body.length - (body.length % 2));
   const odd = body.length % 2 === 1 ? "; odd trailing byte dropped" : "";
-  const reason = (bom.encoding === "utf-16le-bom" ? "BOM FF FE" : "BOM FE FF") + odd;
+  const reason = bom.reason + odd;
   // ignoreBOM: the BOM is already skipped; a second U+FEFF would be content.
   return { text: new TextDecoder(label, { ignoreBOM: true }).decode(even), encoding: bom.encoding, reason };
 }

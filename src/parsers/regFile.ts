@@ -49,53 +49,72 @@ export function sniffRegFile(text: string): boolean {
   return first !== undefined && (HEADER_V5.test(first.trim()) || HEADER_V4.test(first.trim()));
 }
 
-interface LogicalLine {
-  text: string;
-  line: number;
+/** Where a line reader sends what it finds; `key` is left "" (the dump's control set is decided at its end). */
+export interface RegFileSink {
+  key(k: RegistryKey): void;
+  value(v: RegistryValue): void;
+  deletion(d: RegDeletion): void;
 }
 
-/** Joins hex data wrapped over several lines with a trailing `\` (continuations are indented). */
-function logicalLines(physical: string[]): LogicalLine[] {
-  const out: LogicalLine[] = [];
-  for (let i = 0; i < physical.length; i++) {
-    const start = i;
-    let text = physical[i];
-    if (/^hex/i.test(splitAssignment(text.trim())?.data ?? "")) {
-      const parts: string[] = [];
-      while (/\\\s*$/.test(text) && i + 1 < physical.length) {
-        parts.push(text.replace(/\\\s*$/, ""));
-        i++;
-        text = physical[i].trimStart();
-      }
-      parts.push(text);
-      text = parts.join("");
-    }
-    out.push({ text, line: start + 1 });
+/**
+ * Reads a .reg file one physical line at a time: the one implementation behind parseRegFile (a
+ * whole text) and the ingest of a file too large to hold (read in pieces, see ingest/largeText.ts).
+ * Hex data wrapped over several lines with a trailing `\` (continuations are indented) is joined first.
+ */
+export class RegFileLineReader {
+  version: RegFileResult["version"] = null;
+  readonly problems: RegistryDumpResult["problems"] = [];
+  private readonly log: ProblemLog;
+  private currentKey: string | null = null;
+  private keyDeleted = false;
+  private sawHeader = false;
+  /** A hex value continued on the next line: its parts so far (backslash removed), its last line, its line number. */
+  private pending: { parts: string[]; last: string; line: number } | null = null;
+
+  constructor(
+    private readonly sink: RegFileSink,
+    private readonly ansi: LegacyEncoding,
+  ) {
+    this.log = createProblemLog(this.problems, "regfile");
   }
-  return out;
-}
 
-export function parseRegFile(text: string, options: RegFileOptions = {}): RegFileResult {
-  const physical = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
-  const values: RegistryValue[] = [];
-  const keys: RegistryKey[] = [];
-  const deletions: RegDeletion[] = [];
-  const problems: RegistryDumpResult["problems"] = [];
-  const log = createProblemLog(problems, "regfile");
-  let version: RegFileResult["version"] = null;
-  let currentKey: string | null = null;
-  let keyDeleted = false;
-  let sawHeader = false;
-  const ansi = options.ansiEncoding ?? guessAnsiEncoding(text);
+  /** The next physical line (without its line break), numbered from 1. */
+  line(text: string, line: number): void {
+    const pending = this.pending;
+    if (pending) {
+      pending.parts.push(pending.last.replace(/\\\s*$/, ""));
+      pending.last = text.trimStart();
+      if (/\\\s*$/.test(pending.last)) return;
+      this.pending = null;
+      this.logical(pending.parts.join("") + pending.last, pending.line);
+      return;
+    }
+    if (/\\\s*$/.test(text) && /^hex/i.test(splitAssignment(text.trim())?.data ?? "")) {
+      this.pending = { parts: [], last: text, line };
+      return;
+    }
+    this.logical(text, line);
+  }
 
-  for (const { text: raw, line } of logicalLines(physical)) {
+  /** After the last line: a continuation still open at the end of the file is read as it stands. */
+  end(): void {
+    const pending = this.pending;
+    if (pending) {
+      this.pending = null;
+      this.logical(pending.parts.join("") + pending.last, pending.line);
+    }
+    this.log.finish();
+  }
+
+  private logical(raw: string, line: number): void {
+    const log = this.log;
     const trimmed = raw.trim();
-    if (trimmed === "" || trimmed.startsWith(";")) continue;
-    if (!sawHeader) {
-      sawHeader = true;
-      if (HEADER_V5.test(trimmed)) version = "5.00";
-      else if (HEADER_V4.test(trimmed)) version = "4";
-      if (version) continue;
+    if (trimmed === "" || trimmed.startsWith(";")) return;
+    if (!this.sawHeader) {
+      this.sawHeader = true;
+      if (HEADER_V5.test(trimmed)) this.version = "5.00";
+      else if (HEADER_V4.test(trimmed)) this.version = "4";
+      if (this.version) return;
       log.add("regfile.missing-header", "No `Windows Registry Editor Version 5.00` / `REGEDIT4` header; read as version 5.00.", line);
     }
 
@@ -103,55 +122,67 @@ export function parseRegFile(text: string, options: RegFileOptions = {}): RegFil
       const close = trimmed.lastIndexOf("]");
       if (close < 0) {
         log.add("regfile.bad-key-line", `Key line without a closing bracket: ${clip(trimmed)}`, line);
-        currentKey = null;
-        continue;
+        this.currentKey = null;
+        return;
       }
       const inner = trimmed.slice(1, close).trim();
       if (inner.startsWith("-")) {
         const rawKey = inner.slice(1).trim().replace(/\\+$/, "");
-        deletions.push({ kind: "key", rawKey, key: "", line });
-        currentKey = rawKey;
-        keyDeleted = true;
+        this.sink.deletion({ kind: "key", rawKey, key: "", line });
+        this.currentKey = rawKey;
+        this.keyDeleted = true;
       } else {
-        currentKey = inner.replace(/\\+$/, "");
-        keyDeleted = false;
-        keys.push({ rawKey: currentKey, key: "", line });
+        this.currentKey = inner.replace(/\\+$/, "");
+        this.keyDeleted = false;
+        this.sink.key({ rawKey: this.currentKey, key: "", line });
       }
-      continue;
+      return;
     }
 
     const assignment = splitAssignment(trimmed);
     if (!assignment) {
       log.add("regfile.unparsed-line", `Unrecognized line: ${clip(trimmed)}`, line);
-      continue;
+      return;
     }
+    const currentKey = this.currentKey;
     if (currentKey === null) {
       log.add("regfile.value-without-key", `Value line before any [key] line: ${clip(trimmed)}`, line);
-      continue;
+      return;
     }
-    if (keyDeleted) {
+    if (this.keyDeleted) {
       log.add("regfile.value-under-deleted-key", `Value ${assignment.name} follows a [-key] deletion line; ignored.`, line);
-      continue;
+      return;
     }
     if (assignment.data.trim() === "-") {
-      deletions.push({ kind: "value", rawKey: currentKey, key: "", name: assignment.name, line });
-      continue;
+      this.sink.deletion({ kind: "value", rawKey: currentKey, key: "", name: assignment.name, line });
+      return;
     }
-    const parsed = parseData(assignment.data, version !== "4", ansi, assignment.name, line, log);
-    if (parsed) values.push({ rawKey: currentKey, key: "", name: assignment.name, type: parsed.type, value: parsed.value, line });
+    const parsed = parseData(assignment.data, this.version !== "4", this.ansi, assignment.name, line, log);
+    if (parsed) this.sink.value({ rawKey: currentKey, key: "", name: assignment.name, type: parsed.type, value: parsed.value, line });
   }
+}
 
-  log.finish();
-  const dump = finishRegistryDump(values, keys, problems, options.currentControlSet);
+export function parseRegFile(text: string, options: RegFileOptions = {}): RegFileResult {
+  const values: RegistryValue[] = [];
+  const keys: RegistryKey[] = [];
+  const deletions: RegDeletion[] = [];
+  const reader = new RegFileLineReader(
+    { key: (k) => keys.push(k), value: (v) => values.push(v), deletion: (d) => deletions.push(d) },
+    options.ansiEncoding ?? guessAnsiEncoding(text),
+  );
+  const physical = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  for (let i = 0; i < physical.length; i++) reader.line(physical[i], i + 1);
+  reader.end();
+  const dump = finishRegistryDump(values, keys, reader.problems, options.currentControlSet);
   return {
     ...dump,
-    version,
+    version: reader.version,
     deletions: deletions.map((d) => ({ ...d, key: logicalRegistryKey(d.rawKey, dump.currentControlSet).key })),
   };
 }
 
-/** The ANSI code page a REGEDIT4 file was most likely written in, judged from its decoded text. */
-function guessAnsiEncoding(text: string): LegacyEncoding {
+/** The ANSI code page a REGEDIT4 file was most likely written in, judged from (the start of) its decoded text. */
+export function guessAnsiEncoding(text: string): LegacyEncoding {
   return /[\u3040-\u30ff\u4e00-\u9fff]/.test(text.slice(0, 65536)) ? "cp932" : "windows-1252";
 }
 

@@ -199,11 +199,45 @@ export function sameRegistryKey(a: string, b: string): boolean {
 /** `Select\Current` of a SYSTEM hive found among the values of a dump (any mount name), or null. */
 export function findSelectCurrent(values: RegistryValue[]): number | null {
   for (const v of values) {
-    if (v.name.toLowerCase() !== "current" || !isSelectCurrentValue(v.value)) continue;
-    const logical = logicalRegistryKey(v.rawKey, null);
-    if (logical.hive === "SYSTEM" && registryKeyId(logical.key) === "hklm\\system\\select") return v.value;
+    const current = selectCurrentOf(v);
+    if (current !== null) return current;
   }
   return null;
+}
+
+/** The control set number when `v` is a SYSTEM hive's `Select\Current` (any mount name), else null. */
+function selectCurrentOf(v: Pick<RegistryValue, "name" | "rawKey" | "value">): number | null {
+  if (v.name.toLowerCase() !== "current" || !isSelectCurrentValue(v.value)) return null;
+  const logical = logicalRegistryKey(v.rawKey, null);
+  return logical.hive === "SYSTEM" && registryKeyId(logical.key) === "hklm\\system\\select" ? v.value : null;
+}
+
+/**
+ * Which control set `CurrentControlSet` means for a dump, decided as its keys and values go by (a dump
+ * read in pieces is seen twice: once to decide, once to store). The first `Select\Current` wins; without
+ * one, the lowest `ControlSet00N` seen, with an assumption note; a number given by the caller beats both.
+ */
+export class ControlSetChoice {
+  private select: number | null = null;
+  private lowest: number | null = null;
+
+  key(rawKey: string): void {
+    const logical = logicalRegistryKey(rawKey, null);
+    if (logical.hive === "SYSTEM" && logical.controlSet !== null && (this.lowest === null || logical.controlSet < this.lowest)) {
+      this.lowest = logical.controlSet;
+    }
+  }
+
+  value(v: Pick<RegistryValue, "name" | "rawKey" | "value">): void {
+    if (this.select === null) this.select = selectCurrentOf(v);
+    this.key(v.rawKey);
+  }
+
+  decide(given?: number | null): { current: number | null; assumption: string | null } {
+    const current = given ?? this.select;
+    if (current !== null) return { current, assumption: null };
+    return this.lowest === null ? { current: null, assumption: null } : { current: this.lowest, assumption: controlSetAssumedNote(this.lowest) };
+  }
 }
 
 export interface NormalizedRegistryDump {
@@ -221,21 +255,10 @@ export interface NormalizedRegistryDump {
  * lowest `ControlSet00N` present, with an assumption note.
  */
 export function normalizeRegistryKeys(values: RegistryValue[], keys: RegistryKey[], currentControlSet?: number | null): NormalizedRegistryDump {
-  let current = currentControlSet ?? findSelectCurrent(values);
-  let assumption: string | null = null;
-  if (current === null) {
-    let lowest: number | null = null;
-    for (const rawKey of [...values.map((v) => v.rawKey), ...keys.map((k) => k.rawKey)]) {
-      const logical = logicalRegistryKey(rawKey, null);
-      if (logical.hive === "SYSTEM" && logical.controlSet !== null && (lowest === null || logical.controlSet < lowest)) {
-        lowest = logical.controlSet;
-      }
-    }
-    if (lowest !== null) {
-      current = lowest;
-      assumption = controlSetAssumedNote(lowest);
-    }
-  }
+  const choice = new ControlSetChoice();
+  for (const v of values) choice.value(v);
+  for (const k of keys) choice.key(k.rawKey);
+  const { current, assumption } = choice.decide(currentControlSet);
   return {
     values: values.map((v) => ({ ...v, key: logicalRegistryKey(v.rawKey, current).key })),
     keys: keys.map((k) => ({ ...k, key: logicalRegistryKey(k.rawKey, current).key })),

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Db } from "./db.js";
 import {
   CONTROLSET_ASSUMED,
@@ -37,7 +38,42 @@ interface KeyRow {
  * Everything happens in one transaction. Returns the number of keys and values changed.
  */
 export function relinkControlSets(db: Db): number {
-  return db.transaction(() => relink(db))();
+  return db.transaction(() => {
+    // A pure function of the stored sources: nothing to do when they are what the last relink saw
+    // (a re-run over an unchanged folder with a 200,000-value SYSTEM hive would read every row again).
+    const state = sourcesState(db);
+    const last = db.prepare("SELECT value FROM meta WHERE key = ?").get(RELINKED_KEY) as { value: string } | undefined;
+    if (last?.value === state) return 0;
+    const changed = relink(db);
+    db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)").run(RELINKED_KEY, state);
+    return changed;
+  })();
+}
+
+/** meta key: the sources (ids and hashes) the last relink ran over. */
+const RELINKED_KEY = "registry_relinked";
+
+function sourcesState(db: Db): string {
+  const row = db.prepare("SELECT count(*) AS n, group_concat(id || ':' || sha256, ',') AS ids FROM (SELECT id, sha256 FROM sources ORDER BY id)").get() as {
+    n: number;
+    ids: string | null;
+  };
+  return createHash("sha256").update(`${row.n}|${row.ids ?? ""}`).digest("hex");
+}
+
+/** Rows read per query: memory stays bounded by this, not by the size of the hives and dumps. */
+const PAGE = 10_000;
+
+/** Every row of `table` in id order, a page at a time (no statement stays open while the caller writes). */
+function* pagedRows(db: Db, table: "registry_values" | "registry_keys"): Generator<KeyRow> {
+  const page = db.prepare(`SELECT id, source_id AS sourceId, key, raw_key AS rawKey FROM ${table} WHERE id > ? ORDER BY id LIMIT ${PAGE}`);
+  let after = 0;
+  for (;;) {
+    const rows = page.all(after) as KeyRow[];
+    if (rows.length === 0) return;
+    yield* rows;
+    after = rows[rows.length - 1].id;
+  }
 }
 
 function relink(db: Db): number {
@@ -49,15 +85,14 @@ function relink(db: Db): number {
   if (currentByMount.size === 0 && !notes.some((n) => n.code === CONTROLSET_FROM_SELECT)) return 0;
   const assumedSources = new Set(notes.map((n) => n.sourceId));
 
-  const rowsByTable = new Map<string, KeyRow[]>();
+  const tables = ["registry_values", "registry_keys"] as const;
   // Per assumed source: the lowest SYSTEM control set in it (what its parser assumed) and its mounts.
   const lowestBySource = new Map<number, number>();
   const mountsBySource = new Map<number, Set<string>>();
   const setsBySource = new Map<number, Set<number>>();
-  for (const table of ["registry_values", "registry_keys"] as const) {
-    const rows = db.prepare(`SELECT id, source_id AS sourceId, key, raw_key AS rawKey FROM ${table}`).all() as KeyRow[];
-    rowsByTable.set(table, rows);
-    for (const row of rows) {
+  for (const table of tables) {
+    if (assumedSources.size === 0) break;
+    for (const row of pagedRows(db, table)) {
       if (!assumedSources.has(row.sourceId)) continue;
       const logical = logicalRegistryKey(row.rawKey, null);
       if (logical.hive !== "SYSTEM" || logical.controlSet === null) continue;
@@ -69,9 +104,9 @@ function relink(db: Db): number {
   }
 
   let changed = 0;
-  for (const [table, rows] of rowsByTable) {
+  for (const table of tables) {
     const update = db.prepare(`UPDATE ${table} SET key = ? WHERE id = ?`);
-    for (const row of rows) {
+    for (const row of pagedRows(db, table)) {
       // A key under a mount with a Select\Current anywhere follows it; a key of an assumed dump whose
       // mount has none follows its parser's assumption again (the Select it was linked with may be gone).
       const current = currentByMount.get(mountOf(row.rawKey))?.current ?? lowestBySource.get(row.sourceId);
