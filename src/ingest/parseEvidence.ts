@@ -15,7 +15,7 @@ import { parseRegQuery } from "../parsers/regQuery.js";
 import type { EventRecord } from "../parsers/types.js";
 import type { SourceSink } from "../store/writer.js";
 import { MAX_TEXT_DUMP_BYTES, MAX_WHOLE_READ_BYTES } from "./limits.js";
-import { streamRegFile } from "./largeText.js";
+import { streamRegistryDump } from "./largeText.js";
 
 export function parseInto(
   kind: Classification,
@@ -39,12 +39,12 @@ export function parseInto(
     case "reg-query":
     case "reg-file": {
       if (!bytes) {
-        // A whole-hive `reg export` (UTF-16LE with a BOM) is read in pieces; other large dumps are refused.
-        if (kind === "reg-file" && streamRegFile(absolute, sink)) return;
+        // A whole-hive `reg export` or `reg query /s` with a BOM is read in pieces; other large dumps are refused.
+        if (kind !== "icacls" && streamRegistryDump(kind, absolute, sink)) return;
         sink.problem({
           code: "text.too-large",
           message:
-            `text dump of ${size} bytes refused: the limit is ${MAX_TEXT_DUMP_BYTES} bytes (a .reg file with a byte-order mark, as reg export writes it, is read whatever its size). ` +
+            `text dump of ${size} bytes refused: the limit is ${MAX_TEXT_DUMP_BYTES} bytes (a .reg file or reg query output with a byte-order mark, as reg export and PowerShell write them, is read whatever its size). ` +
             `Collect only the keys and folders rdp-triage reads ` +
             `(rdp-triage explain <scenario> lists them); instead of exporting a whole hive, give rdp-triage the hive file itself ` +
             `(Windows\\System32\\config\\SYSTEM or SOFTWARE with its .LOG1/.LOG2), which it reads directly`,

@@ -72,24 +72,35 @@ function findTypeToken(line: string): { start: number; end: number; type: string
   }
 }
 
-export function parseRegQuery(text: string, options: RegistryParseOptions = {}): RegistryDumpResult {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
-  const values: RegistryValue[] = [];
-  const keys: RegistryKey[] = [];
-  const problems: RegistryDumpResult["problems"] = [];
-  const log = createProblemLog(problems, "regquery");
-  let currentKey: string | null = null;
+/** Where a line reader sends what it finds; `key` is left "" (the dump's control set is decided at its end). */
+export interface RegQuerySink {
+  key(k: RegistryKey): void;
+  value(v: RegistryValue): void;
+}
 
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const lineNo = i + 1;
+/**
+ * Reads `reg query` output one line at a time: the one implementation behind parseRegQuery (a whole
+ * text) and the ingest of a dump too large to hold (read in pieces, see ingest/largeText.ts).
+ */
+export class RegQueryLineReader {
+  readonly problems: RegistryDumpResult["problems"] = [];
+  private readonly log: ProblemLog;
+  private currentKey: string | null = null;
+
+  constructor(private readonly sink: RegQuerySink) {
+    this.log = createProblemLog(this.problems, "regquery");
+  }
+
+  /** The next line (without its line break), numbered from 1. */
+  line(line: string, lineNo: number): void {
+    const log = this.log;
     const trimmed = line.trim();
-    if (trimmed === "") continue;
+    if (trimmed === "") return;
 
     if (!/^\s/.test(line)) {
       if (KEY_LINE.test(trimmed)) {
-        currentKey = trimmed.replace(/\\+$/, "");
-        keys.push({ rawKey: currentKey, key: "", line: lineNo });
+        this.currentKey = trimmed.replace(/\\+$/, "");
+        this.sink.key({ rawKey: this.currentKey, key: "", line: lineNo });
       } else if (ERROR_PREFIX.test(trimmed)) {
         log.add("regquery.error", `reg.exe reported: ${clip(trimmed)}`, lineNo);
       } else if (/^End of search\b/i.test(trimmed) || isSearchTrailer(trimmed)) {
@@ -97,17 +108,18 @@ export function parseRegQuery(text: string, options: RegistryParseOptions = {}):
       } else {
         log.add("regquery.unparsed-line", `Unrecognized line: ${clip(trimmed)}`, lineNo);
       }
-      continue;
+      return;
     }
 
     const token = findTypeToken(line);
     if (!token) {
       log.add("regquery.unparsed-line", `Indented line without a REG_* type: ${clip(trimmed)}`, lineNo);
-      continue;
+      return;
     }
+    const currentKey = this.currentKey;
     if (currentKey === null) {
       log.add("regquery.value-without-key", `Value line before any key line: ${clip(trimmed)}`, lineNo);
-      continue;
+      return;
     }
     const printedName = line.slice(0, token.start).trim();
     const rest = line.slice(token.end);
@@ -119,11 +131,22 @@ export function parseRegQuery(text: string, options: RegistryParseOptions = {}):
       log.add("regquery.unknown-type", `Unknown value type ${token.type} for ${printedName}; data kept as printed.`, lineNo);
     }
     const value = isDefault && /^\(.*\)$/.test(data.trim()) ? null : convertData(token.type, data, printedName, lineNo, log);
-    values.push({ rawKey: currentKey, key: "", name, type: token.type, value, line: lineNo });
+    this.sink.value({ rawKey: currentKey, key: "", name, type: token.type, value, line: lineNo });
   }
 
-  log.finish();
-  return finishRegistryDump(values, keys, problems, options.currentControlSet);
+  end(): void {
+    this.log.finish();
+  }
+}
+
+export function parseRegQuery(text: string, options: RegistryParseOptions = {}): RegistryDumpResult {
+  const values: RegistryValue[] = [];
+  const keys: RegistryKey[] = [];
+  const reader = new RegQueryLineReader({ key: (k) => keys.push(k), value: (v) => values.push(v) });
+  const lines = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/);
+  for (let i = 0; i < lines.length; i++) reader.line(lines[i], i + 1);
+  reader.end();
+  return finishRegistryDump(values, keys, reader.problems, options.currentControlSet);
 }
 
 /** Localized search trailers (`Suche beendet: 2 Übereinstimmung(en) gefunden.`): a label, a colon, one count. */

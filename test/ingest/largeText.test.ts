@@ -5,8 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { decodeText } from "../../src/evidence/decodeText.js";
-import { streamRegFile } from "../../src/ingest/largeText.js";
+import { streamRegistryDump } from "../../src/ingest/largeText.js";
 import { parseRegFile } from "../../src/parsers/regFile.js";
+import { parseRegQuery } from "../../src/parsers/regQuery.js";
 import type { Problem, RegistryKey, RegistryValue } from "../../src/parsers/types.js";
 import type { SourceSink } from "../../src/store/writer.js";
 
@@ -18,7 +19,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."
 const dir = mkdtempSync(path.join(os.tmpdir(), "rdp-triage-largetext-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function streamed(file: string, pieceBytes: number) {
+function streamed(file: string, pieceBytes: number, kind: "reg-file" | "reg-query" = "reg-file") {
   const keys: RegistryKey[] = [];
   const values: RegistryValue[] = [];
   const problems: Problem[] = [];
@@ -32,19 +33,19 @@ function streamed(file: string, pieceBytes: number) {
     event: () => {},
     acl: () => {},
   } satisfies SourceSink;
-  const r = streamRegFile(file, sink, pieceBytes);
+  const r = streamRegistryDump(kind, file, sink, pieceBytes);
   return { r, keys, values, problems, info };
 }
 
-function whole(file: string) {
+function whole(file: string, kind: "reg-file" | "reg-query") {
   const decoded = decodeText(readFileSync(file));
   const ansiEncoding = decoded.encoding === "cp932" || decoded.encoding === "windows-1252" ? decoded.encoding : undefined;
-  return parseRegFile(decoded.text, { ansiEncoding });
+  return kind === "reg-file" ? parseRegFile(decoded.text, { ansiEncoding }) : parseRegQuery(decoded.text);
 }
 
-function expectSame(file: string, pieceBytes: number): void {
-  const s = streamed(file, pieceBytes);
-  const w = whole(file);
+function expectSame(file: string, pieceBytes: number, kind: "reg-file" | "reg-query" = "reg-file"): void {
+  const s = streamed(file, pieceBytes, kind);
+  const w = whole(file, kind);
   expect(s.r, file).not.toBeNull();
   expect(s.keys).toEqual(w.keys);
   expect(s.values).toEqual(w.values);
@@ -53,12 +54,19 @@ function expectSame(file: string, pieceBytes: number): void {
 
 const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
 
-describe("streamRegFile", () => {
+describe("streamRegistryDump", () => {
   const samples = fg.sync("samples/**/*.reg", { cwd: repoRoot, absolute: true });
 
   it(`stores what parseRegFile finds in every sample .reg file (${samples.length}), in pieces of any size`, () => {
     expect(samples.length).toBeGreaterThan(10);
     for (const file of samples) for (const piece of [7, 64, 1 << 20]) expectSame(file, piece);
+  });
+
+  const queries = fg.sync("samples/**/reg/*.txt", { cwd: repoRoot, absolute: true }).filter((f) => readFileSync(f).subarray(0, 2).equals(Buffer.from([0xff, 0xfe])));
+
+  it(`stores what parseRegQuery finds in every sample reg query dump with a BOM (${queries.length}), in pieces of any size`, () => {
+    expect(queries.length).toBeGreaterThan(3);
+    for (const file of queries) for (const piece of [7, 64, 1 << 20]) expectSame(file, piece, "reg-query");
   });
 
   it("decides CurrentControlSet from a Select\\Current that comes after the control sets, as the whole text does", () => {
