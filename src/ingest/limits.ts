@@ -1,9 +1,10 @@
 // How much of one file the ingest reads whole; shared by ingestFolder (which reads) and parseEvidence (which parses).
 
 /**
- * Text dumps above this size are refused with a problem row instead of being loaded whole: a real
- * icacls or reg query dump of the keys rdp-triage reads is a few MB at most, so anything far larger is
- * not the evidence we asked for (a 50 MB file of garbage must not cost 50 MB × UTF-16 of memory).
+ * Text dumps above this size are never loaded whole. A registry dump with a byte-order mark (a whole
+ * hive exported by reg export, or reg query /s redirected by PowerShell) is read in pieces
+ * (largeText.ts); any other is refused with a problem row: a real icacls or reg query dump of the keys
+ * rdp-triage reads is a few MB at most (a 50 MB file of garbage must not cost 50 MB × UTF-16 of memory).
  */
 export const MAX_TEXT_DUMP_BYTES = 32 * 1024 * 1024;
 
