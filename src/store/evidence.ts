@@ -265,21 +265,28 @@ function likePrefix(prefix: string): string {
 
 /** Distinct mount roots of raw registry keys (e.g. "HKEY_LOCAL_MACHINE\\BROKENSYSTEM") with their logical hive root. */
 export function registryMountRoots(db: Db): { rawRoot: string; logicalRoot: string }[] {
-  const rows = db
-    .prepare(
-      `SELECT DISTINCT raw_key AS rawKey, key FROM (
-         SELECT raw_key, key FROM registry_values UNION SELECT raw_key, key FROM registry_keys)`,
-    )
-    .all() as { rawKey: string; key: string }[];
-  const seen = new Map<string, { rawRoot: string; logicalRoot: string }>();
-  for (const r of rows) {
+  // Row by row, not DISTINCT/UNION into a list: a whole-hive dump has hundreds of thousands of keys and a
+  // handful of roots; memory stays with the roots.
+  const rows = function* () {
+    for (const table of ["registry_values", "registry_keys"]) {
+      yield* db.prepare(`SELECT raw_key AS rawKey, key FROM ${table}`).iterate() as IterableIterator<{ rawKey: string; key: string }>;
+    }
+  };
+  const exact = new Map<string, { rawRoot: string; logicalRoot: string }>();
+  for (const r of rows()) {
     const raw = r.rawKey.split("\\");
     const logical = r.key.split("\\");
     if (raw.length < 2 || logical.length < 2) continue;
     const rawRoot = raw.slice(0, 2).join("\\");
     const logicalRoot = logical.slice(0, 2).join("\\");
-    const id = `${rawRoot.toLowerCase()}|${logicalRoot.toLowerCase()}`;
-    if (!seen.has(id)) seen.set(id, { rawRoot, logicalRoot });
+    exact.set(`${rawRoot}|${logicalRoot}`, { rawRoot, logicalRoot });
+  }
+  // In the order of the raw keys (binary, as SQLite sorts them), the first spelling of each root kept.
+  const seen = new Map<string, { rawRoot: string; logicalRoot: string }>();
+  const order = (x: { rawRoot: string; logicalRoot: string }) => `${x.rawRoot}\\\u0000${x.logicalRoot}`;
+  for (const root of [...exact.values()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))) {
+    const id = `${root.rawRoot.toLowerCase()}|${root.logicalRoot.toLowerCase()}`;
+    if (!seen.has(id)) seen.set(id, root);
   }
   return [...seen.values()];
 }
