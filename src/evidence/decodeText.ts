@@ -100,7 +100,7 @@ function decodeByBom(bytes: Uint8Array): DecodedText | null {
   const body = bytes.subarray(bom.bomLength);
   if (bom.encoding === "utf-8-bom") {
     let text: string;
-    let reason = "BOM EF BB BF";
+    let reason = bom.reason;
     try {
       text = new TextDecoder("utf-8", { fatal: true }).decode(body);
     } catch {
@@ -109,12 +109,11 @@ function decodeByBom(bytes: Uint8Array): DecodedText | null {
     }
     return { text, encoding: "utf-8-bom", reason };
   }
-  const label = bom.encoding === "utf-16le-bom" ? "utf-16le" : "utf-16be";
   const even = body.subarray(0, body.length - (body.length % 2));
   const odd = body.length % 2 === 1 ? "; odd trailing byte dropped" : "";
   const reason = bom.reason + odd;
   // ignoreBOM: the BOM is already skipped; a second U+FEFF would be content.
-  return { text: new TextDecoder(label, { ignoreBOM: true }).decode(even), encoding: bom.encoding, reason };
+  return { text: new TextDecoder(bom.label, { ignoreBOM: true }).decode(even), encoding: bom.encoding, reason };
 }
 
 /**

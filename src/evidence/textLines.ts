@@ -10,6 +10,8 @@ export type BomEncoding = "utf-8-bom" | "utf-16le-bom" | "utf-16be-bom";
 
 export interface BomInfo {
   encoding: BomEncoding;
+  /** The WHATWG label TextDecoder takes for it. */
+  label: "utf-8" | "utf-16le" | "utf-16be";
   /** Why this encoding, in the words decodeText uses. */
   reason: string;
   bomLength: number;
@@ -18,10 +20,10 @@ export interface BomInfo {
 /** The BOM at the start of `head`, or null. */
 export function bomOf(head: Uint8Array): BomInfo | null {
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
-    return { encoding: "utf-8-bom", reason: "BOM EF BB BF", bomLength: 3 };
+    return { encoding: "utf-8-bom", label: "utf-8", reason: "BOM EF BB BF", bomLength: 3 };
   }
-  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: "utf-16le-bom", reason: "BOM FF FE", bomLength: 2 };
-  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { encoding: "utf-16be-bom", reason: "BOM FE FF", bomLength: 2 };
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return { encoding: "utf-16le-bom", label: "utf-16le", reason: "BOM FF FE", bomLength: 2 };
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return { encoding: "utf-16be-bom", label: "utf-16be", reason: "BOM FE FF", bomLength: 2 };
   return null;
 }
 
@@ -52,17 +54,20 @@ export function forEachTextLine(
     const head = Buffer.alloc(3);
     const bom = bomOf(head.subarray(0, readSync(fd, head, 0, 3, 0)));
     if (!bom) return null;
-    const utf16 = bom.encoding !== "utf-8-bom";
     // UTF-16: a dangling last byte is dropped, as decodeText drops it.
-    const end = utf16 && (size - bom.bomLength) % 2 === 1 ? size - 1 : size;
-    const decoder = new TextDecoder(bom.encoding === "utf-8-bom" ? "utf-8" : bom.encoding === "utf-16le-bom" ? "utf-16le" : "utf-16be", { ignoreBOM: true });
+    const end = bom.label !== "utf-8" && (size - bom.bomLength) % 2 === 1 ? size - 1 : size;
+    // As decodeText: past the skipped BOM, a second U+FEFF is content in UTF-16 and dropped in UTF-8.
+    const decoder = new TextDecoder(bom.label, { ignoreBOM: bom.label !== "utf-8" });
     const piece = Buffer.allocUnsafe(Math.max(4, pieceBytes));
     let carry = "";
     let line = 0;
     let cutLines = 0;
-    const feed = (text: string, final: boolean): void => {
+    // `carry` holds no line break, but for a \r kept back at its very end: only what follows it, and
+    // that \r, are scanned again (a long line spread over many pieces is scanned once, not once a piece).
+    const feed = (decoded: string, final: boolean): void => {
+      const text = carry + decoded;
       let start = 0;
-      for (let i = 0; i < text.length; i++) {
+      for (let i = carry.endsWith("\r") ? carry.length - 1 : carry.length; i < text.length; i++) {
         const c = text.charCodeAt(i);
         if (c !== 10 && c !== 13) continue;
         // A \r ending the piece may be the first half of \r\n: wait for the next piece.
@@ -83,9 +88,9 @@ export function forEachTextLine(
       const n = readSync(fd, piece, 0, Math.min(piece.length, end - at), at);
       if (n <= 0) break; // the file shrank while it was read
       at += n;
-      feed(carry + decoder.decode(piece.subarray(0, n), { stream: true }), false);
+      feed(decoder.decode(piece.subarray(0, n), { stream: true }), false);
     }
-    feed(carry + decoder.decode(), true);
+    feed(decoder.decode(), true);
     return { ...bom, lines: line, cutLines };
   } finally {
     closeSync(fd);
