@@ -8,8 +8,8 @@ import { forEachTextLine, MAX_LINE_CHARS, type BomEncoding } from "../evidence/t
 import type { LegacyEncoding } from "../parsers/codepages.js";
 import { guessAnsiEncoding, RegFileLineReader } from "../parsers/regFile.js";
 import { RegQueryLineReader } from "../parsers/regQuery.js";
-import { ControlSetChoice, CONTROLSET_ASSUMED, logicalRegistryKey } from "../parsers/registryPath.js";
-import type { Problem, RegistryKey, RegistryValue } from "../parsers/types.js";
+import { ControlSetChoice, CONTROLSET_ASSUMED, logicalRegistryKey, type RegistryRowSink } from "../parsers/registryPath.js";
+import type { Problem } from "../parsers/types.js";
 import type { SourceSink } from "../store/writer.js";
 
 /** How much of the start of the text judges a REGEDIT4 file's code page (as parseRegFile does). */
@@ -21,9 +21,7 @@ interface LineReader {
   readonly problems: Problem[];
 }
 
-type Rows = { key(k: RegistryKey): void; value(v: RegistryValue): void };
-
-function readerFor(kind: "reg-file" | "reg-query", rows: Rows, ansi: LegacyEncoding): LineReader {
+function readerFor(kind: "reg-file" | "reg-query", rows: RegistryRowSink, ansi: LegacyEncoding): LineReader {
   // Deletions (`[-key]`, `"name"=-`) are instructions, not evidence: the whole-text path stores none either.
   return kind === "reg-file" ? new RegFileLineReader({ ...rows, deletion: () => {} }, ansi) : new RegQueryLineReader(rows);
 }

@@ -6,7 +6,7 @@
 
 import type { RegistryKey, RegistryValue } from "./types.js";
 import { decodeLegacy, type LegacyEncoding } from "./codepages.js";
-import { createProblemLog, finishRegistryDump, logicalRegistryKey, type ProblemLog, type RegistryDumpResult } from "./registryPath.js";
+import { createProblemLog, finishRegistryDump, logicalRegistryKey, type ProblemLog, type RegistryDumpResult, type RegistryRowSink } from "./registryPath.js";
 import { parseRegNumber, type RegistryParseOptions } from "./regQuery.js";
 
 export interface RegFileOptions extends RegistryParseOptions {
@@ -49,12 +49,13 @@ export function sniffRegFile(text: string): boolean {
   return first !== undefined && (HEADER_V5.test(first.trim()) || HEADER_V4.test(first.trim()));
 }
 
-/** Where a line reader sends what it finds; `key` is left "" (the dump's control set is decided at its end). */
-export interface RegFileSink {
-  key(k: RegistryKey): void;
-  value(v: RegistryValue): void;
+/** Keys and values as every registry dump reader sends them, and the deletions only a .reg file has. */
+export interface RegFileSink extends RegistryRowSink {
   deletion(d: RegDeletion): void;
 }
+
+/** A value line whose hex data goes on to the next line: it ends with a backslash. */
+const CONTINUED = /\\\s*$/;
 
 /**
  * Reads a .reg file one physical line at a time: the one implementation behind parseRegFile (a
@@ -82,14 +83,14 @@ export class RegFileLineReader {
   line(text: string, line: number): void {
     const pending = this.pending;
     if (pending) {
-      pending.parts.push(pending.last.replace(/\\\s*$/, ""));
+      pending.parts.push(pending.last.replace(CONTINUED, ""));
       pending.last = text.trimStart();
-      if (/\\\s*$/.test(pending.last)) return;
+      if (CONTINUED.test(pending.last)) return;
       this.pending = null;
       this.logical(pending.parts.join("") + pending.last, pending.line);
       return;
     }
-    if (/\\\s*$/.test(text) && /^hex/i.test(splitAssignment(text.trim())?.data ?? "")) {
+    if (CONTINUED.test(text) && /^hex/i.test(splitAssignment(text.trim())?.data ?? "")) {
       this.pending = { parts: [], last: text, line };
       return;
     }

@@ -9,7 +9,7 @@
 // "(value not set)" data (any language) is null.
 
 import type { RegistryKey, RegistryValue } from "./types.js";
-import { createProblemLog, finishRegistryDump, type ProblemLog, type RegistryDumpResult } from "./registryPath.js";
+import { createProblemLog, finishRegistryDump, type ProblemLog, type RegistryDumpResult, type RegistryRowSink } from "./registryPath.js";
 
 export type { RegistryDumpResult } from "./registryPath.js";
 
@@ -72,12 +72,6 @@ function findTypeToken(line: string): { start: number; end: number; type: string
   }
 }
 
-/** Where a line reader sends what it finds; `key` is left "" (the dump's control set is decided at its end). */
-export interface RegQuerySink {
-  key(k: RegistryKey): void;
-  value(v: RegistryValue): void;
-}
-
 /**
  * Reads `reg query` output one line at a time: the one implementation behind parseRegQuery (a whole
  * text) and the ingest of a dump too large to hold (read in pieces, see ingest/largeText.ts).
@@ -87,7 +81,7 @@ export class RegQueryLineReader {
   private readonly log: ProblemLog;
   private currentKey: string | null = null;
 
-  constructor(private readonly sink: RegQuerySink) {
+  constructor(private readonly sink: RegistryRowSink) {
     this.log = createProblemLog(this.problems, "regquery");
   }
 

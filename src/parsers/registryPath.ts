@@ -22,6 +22,15 @@ export interface LogicalRegistryKey {
 }
 
 /** What the registry text parsers return. */
+/**
+ * Where a registry dump's line reader (regFile.ts, regQuery.ts) sends what it finds, line by line;
+ * `key` is left "": the dump's control set is decided at its end (normalizeRegistryKeys, ControlSetChoice).
+ */
+export interface RegistryRowSink {
+  key(k: RegistryKey): void;
+  value(v: RegistryValue): void;
+}
+
 export interface RegistryDumpResult {
   values: RegistryValue[];
   keys: RegistryKey[];
