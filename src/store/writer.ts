@@ -135,6 +135,10 @@ export class IndexWriter {
       let encoding = desc.encoding;
       records = 0;
       problems = 0;
+      // A Security log or a SOFTWARE hive is one source for minutes: progress within it, not only between files.
+      const counted = (): void => {
+        if ((++records & (RECORDS_PER_PROGRESS - 1)) === 0 && onRecords) onRecords(records);
+      };
       const sink: SourceSink = {
         event(r) {
           // Bound directly in column order (store/schema.ts events, after source_id): no per-event array.
@@ -146,20 +150,18 @@ export class IndexWriter {
           const time = r.timeCreated;
           if (first === null || time < first) first = time;
           if (last === null || time > last) last = time;
-          // A log of hundreds of MB is one file for minutes: progress within it, not only between files.
-          if ((++records & (RECORDS_PER_PROGRESS - 1)) === 0 && onRecords) onRecords(records);
+          counted();
         },
         acl(a) {
           s.insertAcl.run(id, a.line, a.path, a.principal, a.sid, a.access, a.rights, a.mask, a.flags.join(","), a.inherited ? 1 : 0);
-          if ((++records & (RECORDS_PER_PROGRESS - 1)) === 0 && onRecords) onRecords(records);
+          counted();
         },
         registryKey(k) {
           s.insertKey.run(id, k.key, k.rawKey, k.line);
         },
         registryValue(v) {
           s.insertValue.run(id, v.key, v.rawKey, v.name, v.type, registryValueToSql(v.value), v.line);
-          // A SOFTWARE hive holds hundreds of thousands of values: the same progress as a large log.
-          if ((++records & (RECORDS_PER_PROGRESS - 1)) === 0 && onRecords) onRecords(records);
+          counted();
         },
         problem(p) {
           s.insertProblem.run(id, p.code, p.message, p.location ?? null);
